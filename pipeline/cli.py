@@ -1,0 +1,152 @@
+"""The ``shuzhi`` command.
+
+Exit codes: 0 success; 1 some inputs failed (each reported on stderr as one line naming the file and
+the reason; results for the others are still printed); 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from pipeline import __version__
+from pipeline.errors import ShuzhiError
+from pipeline.settings import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _dump(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+def _fail(message: str) -> None:
+    print(f"shuzhi: {message}", file=sys.stderr)
+
+
+def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.ingest import load
+
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            doc = load(path, settings)
+        except ShuzhiError as exc:
+            _fail(str(exc))
+            status = EXIT_FAILED
+            continue
+        if args.json:
+            print(_dump(doc.to_clean_json()))
+        else:
+            sys.stdout.write(doc.text + ("\n" if doc.text else ""))
+    return status
+
+
+def iter_files(paths: Sequence[str]) -> list[str]:
+    """Files named directly, and the supported files under named folders (sorted, recursive)."""
+    from pathlib import Path
+
+    from pipeline.ingest import SUPPORTED
+
+    out: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED - {""}
+                and not p.name.startswith((".", "~$"))
+                and p.name not in {"manifest.csv", "README.md"}
+            )
+        else:
+            out.append(raw)
+    return out
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    """A plain table that lines up Chinese text (wide characters count double)."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+    cols = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for r in [header, *rows]:
+        lines.append("  ".join(c + " " * (cols[i] - width(c)) for i, c in enumerate(r)).rstrip())
+    lines.insert(1, "  ".join("-" * c for c in cols))
+    return "\n".join(lines)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Ingest every file of a folder and print what cleaning did to each."""
+    from pathlib import Path
+
+    from pipeline.ingest import load
+
+    rows = []
+    status = EXIT_OK
+    for path in iter_files(args.paths):
+        try:
+            doc = load(path, settings)
+        except ShuzhiError as exc:
+            _fail(str(exc))
+            status = EXIT_FAILED
+            continue
+        rows.append(
+            [
+                Path(path).name[:48],
+                doc.encoding or "",
+                doc.converted_from or "-",
+                str(len(doc.text)),
+                str(len(doc.removed)),
+                ", ".join(sorted({r.kind for r in doc.repairs})) or "-",
+                "; ".join(doc.source_hints) or "-",
+            ]
+        )
+    print(_table(rows, ["file", "encoding", "converted", "chars", "removed", "repairs", "source hints"]))
+    return status
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {"clean": cmd_clean, "demo": cmd_demo}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shuzhi", description="Review 述职报告: clean, analyze, find copies, batch a year's corpus."
+    )
+    parser.add_argument("--version", action="version", version=f"shuzhi {__version__}")
+    parser.add_argument("--config", help="a TOML file overriding default settings")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("clean", help="print the clean simplified text of a file")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print text, removed lines, repairs, warnings, hints")
+
+    p = sub.add_parser("demo", help="run the main job on a folder of reports and show the results")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.load(args.config)
+    except ShuzhiError as exc:
+        _fail(str(exc))
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args, settings)
+    except ShuzhiError as exc:
+        _fail(str(exc))
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,250 @@
+"""Line-level boilerplate decisions, each with a reason.
+
+Patterns come from lexicons/boilerplate.txt (one group per reason); the rules here add what a single
+line cannot tell: a disclaimer header owns the numbered items under it, a recommended-reading list is
+a run of headline + timestamp pairs, the furniture after an article's end marker is chrome, a title
+split into one keyword per line, a duplicated title. Every removed line gets exactly one reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.lexicons import compile_patterns, read_groups
+from pipeline.settings import Settings
+from pipeline.text import ends_sentence, is_heading, is_list_item
+
+# Groups that steer rules rather than remove lines on their own.
+STRUCTURAL = {"disclaimer_item", "timestamp", "zone_start"}
+_SYMBOLS_ONLY = re.compile(r"^[|/\\•·●▪>»<«\-—_=~*#＞|｜\s]+$")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_PUNCT = re.compile(r"[，。、；：？！,.;:?!“”\"'（）()《》]")
+_INLINE_WATERMARK = re.compile(
+    r"\s*(?P<site>[\u4e00-\u9fff]{2,10})\s*(?:https?://)?(?P<domain>www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/?\s*"
+)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled patterns per reason, in file order."""
+
+    removal: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    any_removal: re.Pattern[str]  # every removal pattern in one alternation: most lines match none
+    disclaimer_item: tuple[re.Pattern[str], ...]
+    timestamp: tuple[re.Pattern[str], ...]
+    zone_start: tuple[re.Pattern[str], ...]
+
+
+def load_rules(settings: Settings) -> Rules:
+    return _load_rules(settings.lexicon_dir, settings.extra_lexicon_dirs)
+
+
+@lru_cache(maxsize=8)
+def _load_rules(lexicon_dir: str, extra: tuple[str, ...]) -> Rules:
+    groups = read_groups("boilerplate.txt", Settings(lexicon_dir=lexicon_dir, extra_lexicon_dirs=extra))
+    compiled = {g: tuple(compile_patterns("boilerplate.txt", g, p)) for g, p in groups.items()}
+    for needed in STRUCTURAL:
+        if needed not in compiled:
+            from pipeline.errors import LexiconError
+
+            raise LexiconError(f"boilerplate.txt: structural group [{needed}] is missing")
+    removal = tuple((g, p) for g, p in compiled.items() if g not in STRUCTURAL)
+    unnamed = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for _, ps in removal for p in ps]
+    return Rules(
+        removal=removal,
+        any_removal=re.compile("|".join(f"(?:{p})" for p in unnamed)),
+        disclaimer_item=compiled["disclaimer_item"],
+        timestamp=compiled["timestamp"],
+        zone_start=compiled["zone_start"],
+    )
+
+
+def _full(patterns: tuple[re.Pattern[str], ...], line: str) -> re.Match[str] | None:
+    for p in patterns:
+        m = p.fullmatch(line)
+        if m:
+            return m
+    return None
+
+
+def strip_inline_watermark(line: str) -> tuple[str, str | None]:
+    """Remove a site name + domain embedded inside a content line; return the line and the hint."""
+    if "www" not in line:
+        return line, None
+    m = _INLINE_WATERMARK.search(line)
+    if not m or m.start() == 0 and m.end() == len(line):
+        return line, None
+    rest = (line[: m.start()] + line[m.end() :]).strip()
+    if len(rest) < 12:  # a slogan beside the domain: the whole line is a watermark, not content
+        return line, None
+    return rest, f"{m['site']} {m['domain']}"
+
+
+def classify(lines: list[str], rules: Rules) -> tuple[list[str | None], list[str]]:
+    """A removal reason (or None to keep) for each normalised line, and the source hints found."""
+    n = len(lines)
+    reasons: list[str | None] = [None] * n
+    hints: list[str] = []
+    nonblank = [i for i, s in enumerate(lines) if s]
+
+    for i in nonblank:
+        line = lines[i]
+        if _SYMBOLS_ONLY.match(line):
+            reasons[i] = "symbols"
+            continue
+        if not rules.any_removal.fullmatch(line):
+            continue
+        for reason, patterns in rules.removal:
+            m = _full(patterns, line)
+            if m:
+                reasons[i] = reason
+                if reason == "watermark":
+                    found = m.groupdict()
+                    hints.append(" ".join(v for v in (found.get("site"), found.get("domain")) if v))
+                break
+
+    _disclaimer_blocks(lines, nonblank, reasons, rules, hints)
+    _recommended_lists(lines, nonblank, reasons, rules)
+    _trailing_zone(lines, nonblank, reasons, rules)
+    _forum_thread(lines, nonblank, reasons)
+    _running_headers(lines, nonblank, reasons)
+    _split_title(lines, nonblank, reasons)
+    _duplicate_title(lines, nonblank, reasons)
+    return reasons, hints
+
+
+def _disclaimer_blocks(
+    lines: list[str], nonblank: list[int], reasons: list[str | None], rules: Rules, hints: list[str]
+) -> None:
+    """A disclaimer header owns the items under it that speak of the site, its files or its rights."""
+    for k, i in enumerate(nonblank):
+        if reasons[i] != "disclaimer":
+            continue
+        if "download-site disclaimer" not in hints:
+            hints.append("download-site disclaimer")
+        for j in nonblank[k + 1 :]:
+            if reasons[j] not in (None, "disclaimer"):
+                continue
+            line = lines[j]
+            if any(p.search(line) for p in rules.disclaimer_item) and len(line) <= 160:
+                reasons[j] = "disclaimer"
+            else:
+                break
+
+
+def _recommended_lists(
+    lines: list[str], nonblank: list[int], reasons: list[str | None], rules: Rules
+) -> None:
+    """Headline + timestamp pairs: the list of other articles under a web page."""
+    stamps = [i for i in nonblank if _full(rules.timestamp, lines[i])]
+    for i in stamps:
+        reasons[i] = "recommended_list" if len(stamps) >= 2 else "timestamp"
+    if len(stamps) < 2:
+        return
+    position = {i: k for k, i in enumerate(nonblank)}
+    for i in stamps:
+        k = position[i]
+        if k == 0:
+            continue
+        prev = nonblank[k - 1]
+        if prev == i - 1 and reasons[prev] is None and not is_heading(lines[prev]):
+            reasons[prev] = "recommended_list"
+
+
+def _trailing_zone(lines: list[str], nonblank: list[int], reasons: list[str | None], rules: Rules) -> None:
+    """After an end-of-article marker in the second half, short furniture lines are page chrome."""
+    # The marker must come after most of the remaining text, so a byline at the top never opens a zone.
+    kept = [i for i in nonblank if reasons[i] is None or _full(rules.zone_start, lines[i])]
+    total = sum(len(lines[i]) for i in kept)
+    seen = 0
+    start = None
+    for k, i in enumerate(nonblank):
+        if reasons[i] is None:
+            seen += len(lines[i])
+        if seen >= total / 2 and _full(rules.zone_start, lines[i]):
+            start = k
+            break
+    if start is None:
+        return
+    for i in nonblank[start:]:
+        if reasons[i] is not None:
+            continue
+        line = lines[i]
+        bullet = line[:1] in "•·●▪◆■"
+        if bullet or (len(line) <= 25 and not ends_sentence(line) and not is_heading(line)):
+            reasons[i] = "trailing_chrome"
+
+
+_POST_HEADER = re.compile(r"(?:发表于|只看该作者)")
+_FLOOR = {"楼主", "沙发", "板凳", "地板"}
+
+
+def _forum_thread(lines: list[str], nonblank: list[int], reasons: list[str | None]) -> None:
+    """In a forum thread the first post is the text; replies after the second post header are not."""
+    headers = [k for k, i in enumerate(nonblank) if _POST_HEADER.search(lines[i]) and len(lines[i]) <= 60]
+    for k, i in enumerate(nonblank):
+        line = lines[i]
+        nxt = lines[nonblank[k + 1]] if k + 1 < len(nonblank) else ""
+        poster = (nxt in _FLOOR or k + 1 in headers) and len(line) <= 12 and not _PUNCT.search(line)
+        if poster and reasons[i] is None:
+            reasons[i] = "forum"  # the poster's name above a floor label or a post header
+    if len(headers) >= 2:
+        for i in nonblank[headers[1] :]:
+            if reasons[i] is None:
+                reasons[i] = "forum_reply"
+
+
+def _running_headers(lines: list[str], nonblank: list[int], reasons: list[str | None]) -> None:
+    """Short lines repeated on every page: three times anywhere, or twice next to a page footer."""
+    positions: dict[str, list[int]] = {}
+    for k, i in enumerate(nonblank):
+        line = lines[i]
+        if len(line) <= 40 and not ends_sentence(line) and not is_heading(line):
+            positions.setdefault(line, []).append(k)
+    paged = {"page_footer", "pdf_page_furniture"}
+    for ks in positions.values():
+        if len(ks) < 2:
+            continue
+        near_footer = any(
+            reasons[nonblank[j]] in paged
+            for k in ks
+            for j in (k - 2, k - 1, k + 1, k + 2)
+            if 0 <= j < len(nonblank)
+        )
+        if len(ks) >= 3 or near_footer:
+            for k in ks:
+                if k >= 3 and reasons[nonblank[k]] is None:  # a title at the very top stays
+                    reasons[nonblank[k]] = "running_header"
+
+
+def _split_title(lines: list[str], nonblank: list[int], reasons: list[str | None]) -> None:
+    """A title broken into one keyword per line at the very top (download sites do this for search engines).
+
+    Only a run that opens the kept text counts: short lines after the title are content (and the
+    decision must not change when the text is cleaned again).
+    """
+    run: list[int] = []
+    for i in (i for i in nonblank if reasons[i] is None):
+        line = lines[i]
+        if len(line) <= 6 and not _PUNCT.search(line) and not is_heading(line) and not is_list_item(line):
+            run.append(i)
+        else:
+            break
+    if len(run) >= 3:
+        for j in run:
+            reasons[j] = "split_title"
+
+
+def _duplicate_title(lines: list[str], nonblank: list[int], reasons: list[str | None]) -> None:
+    """The title repeated (page title then article title, or a title on every page)."""
+    kept = [i for i in nonblank if reasons[i] is None]
+    if not kept:
+        return
+    title = lines[kept[0]]
+    if len(title) > 80 or len(_HAN_RE.findall(title)) < 4 or ends_sentence(title) or is_heading(title):
+        return
+    for i in kept[1:]:
+        if lines[i] == title:
+            reasons[i] = "duplicate_title"

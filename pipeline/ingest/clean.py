@@ -1,0 +1,228 @@
+"""Decoded text → Document: convert, repair, drop boilerplate, re-join broken sentences.
+
+The order matters: conversion first (the patterns are written in simplified characters), then in-line
+repairs (so patterns see consistent widths and punctuation), then line decisions, then re-joining
+(which needs to know where lines were removed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.document import Document, RemovedLine, Repair
+from pipeline.ingest import boilerplate
+from pipeline.ingest.convert import is_traditional, to_simplified
+from pipeline.ingest.normalize import lost_characters, normalise_line, normalise_text
+from pipeline.settings import Settings
+from pipeline.text import ends_sentence, is_heading, is_list_item
+
+MAX_PASSES = 3
+_PLACEHOLDER = re.compile(r"[X×]{2,}|(?<![A-Za-z])[Xx](?![A-Za-z])|x{2,}(?![A-Za-z])")
+# Removed lines that can sit inside a sentence (cut by a page break or a dropped-in watermark);
+# a byline or a breadcrumb between two lines does not make them one sentence.
+GAP_REASONS = frozenset(
+    {
+        "watermark",
+        "page_footer",
+        "pdf_page_furniture",
+        "running_header",
+        "url",
+        "email",
+        "contact",
+        "symbols",
+        "timestamp",
+        "caption",
+    }
+)
+# A heading line longer than this carries its paragraph on the same line and may be cut like one.
+HEADING_MAX = 30
+# A line ending like a document title (…述职报告, …实施方案) is a title, never the first half of a sentence.
+TITLE_END = re.compile(r"(?:报告|总结|方案|讲话|发言|材料|通知|意见|纪要|计划|汇报|发言稿|讲话稿)$")
+_CONTINUES = tuple("，、。；：）”’》,;:)")
+_OPEN_ENDS = ("，", "、", ",")
+_ASCII_WORD_END = re.compile(r"[A-Za-z0-9]$")
+_ASCII_WORD_START = re.compile(r"^[A-Za-z0-9]")
+
+
+def clean_text(
+    raw: str,
+    path: str = "<text>",
+    *,
+    encoding: str | None = None,
+    settings: Settings | None = None,
+    forced: dict[int, str] | None = None,
+    meta: dict | None = None,
+) -> Document:
+    """Clean decoded text. ``forced`` maps 1-based original lines to a removal reason (PDF furniture).
+
+    One pass decides every line; joining lines can make a new line that a rule would now treat
+    differently (two halves that together look like a breadcrumb), so passes repeat on their own
+    output until it is stable (two in practice, three at most). That makes cleaning idempotent.
+    """
+    settings = settings or Settings()
+    original = raw.splitlines()
+    lines = list(original)
+
+    converted_from = None
+    if is_traditional(raw, settings.ingest.traditional_ratio):
+        lines = to_simplified("\n".join(lines)).split("\n")
+        if len(lines) != len(original):  # conversion never adds line breaks; be safe anyway
+            lines = [to_simplified(s) for s in original]
+        converted_from = "traditional"
+
+    counts: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    hints: list[str] = []
+    paragraphs, removed_at, joined = _pass(lines, settings, forced or {}, counts, examples, hints)
+    removed = [RemovedLine(line=i, text=original[i - 1].strip(), reason=r) for i, r in removed_at]
+    for _ in range(MAX_PASSES - 1):
+        if not removed_at and not joined:
+            break  # nothing removed or joined: another pass would see the same lines
+        texts = [t for t, _ in paragraphs]
+        again, removed_again, joined = _pass(texts, settings, {}, Counter(), {}, hints)
+        if [t for t, _ in again] == texts:
+            break
+        origin = [nos for _, nos in paragraphs]  # pass-2 line k came from these original lines
+        removed += [RemovedLine(line=origin[k - 1][0], text=texts[k - 1], reason=r) for k, r in removed_again]
+        paragraphs = [(t, [n for k in nos for n in origin[k - 1]]) for t, nos in again]
+        removed_at = removed_again
+    removed.sort(key=lambda r: r.line)
+
+    if (
+        converted_from is None
+        and paragraphs
+        and is_traditional("\n".join(t for t, _ in paragraphs), settings.ingest.traditional_ratio)
+    ):
+        # Boilerplate removal can leave a traditional core that the whole file's ratio hid.
+        paragraphs = [(to_simplified(t), nos) for t, nos in paragraphs]
+        converted_from = "traditional"
+
+    text_parts: list[str] = []
+    segments: list[tuple[int, int]] = []
+    offset = 0
+    for text, line_nos in paragraphs:
+        segments.append((offset, line_nos[0]))
+        text_parts.append(text)
+        offset += len(text) + 1
+    text = "\n".join(text_parts)
+
+    warnings = _lost_character_warnings(paragraphs)
+    repairs = tuple(
+        Repair(kind=k, detail=f"{counts[k]} × (e.g. {examples[k]!r})") for k in sorted(counts) if counts[k]
+    )
+    return Document(
+        path=path,
+        text=text,
+        encoding=encoding,
+        removed=tuple(removed),
+        converted_from=converted_from,
+        repairs=repairs,
+        warnings=tuple(warnings),
+        source_hints=tuple(dict.fromkeys(hints)),
+        segments=tuple(segments),
+        placeholders=tuple((m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)),
+        meta=dict(meta or {}),
+    )
+
+
+def _pass(
+    lines: list[str],
+    settings: Settings,
+    forced: dict[int, str],
+    counts: Counter[str],
+    examples: dict[str, str],
+    hints: list[str],
+) -> tuple[list[tuple[str, list[int]]], list[tuple[int, str]], int]:
+    """One cleaning pass: repair lines, decide each, re-join.
+
+    Returns the paragraphs (text, original line numbers), the removed (line, reason) and how many
+    lines were joined.
+    """
+    norm: list[str] = []
+    for line in normalise_text("\n".join(lines), counts, examples).split("\n"):
+        fixed, hint = boilerplate.strip_inline_watermark(line.strip())
+        if hint:
+            counts["inline_watermark"] += 1
+            examples.setdefault("inline_watermark", hint)
+            hints.append(hint)
+        norm.append(fixed)
+
+    reasons, found = boilerplate.classify(norm, boilerplate.load_rules(settings))
+    hints.extend(found)
+    for line_no, reason in forced.items():
+        if 1 <= line_no <= len(norm):
+            reasons[line_no - 1] = reason
+    removed = [(i + 1, r) for i, r in enumerate(reasons) if r is not None and norm[i]]
+
+    paragraphs, joined = _rejoin(norm, reasons, settings.ingest.rejoin_min_chars)
+    if joined:
+        counts["rejoined"] += len(joined)
+        examples.setdefault("rejoined", f"line {joined[0]}")
+        # Joining puts characters next to each other that were apart (持续 + (xù)): repair again.
+        paragraphs = [
+            (normalise_line(text, counts, examples), nos) if len(nos) > 1 else (text, nos)
+            for text, nos in paragraphs
+        ]
+    return [(t, nos) for t, nos in paragraphs if t], removed, len(joined)
+
+
+def _rejoin(
+    norm: list[str], reasons: list[str | None], min_chars: int
+) -> tuple[list[tuple[str, list[int]]], list[int]]:
+    """Kept lines as paragraphs, joining a line to the one before when it continues its sentence.
+
+    A line continues the previous one when the previous one does not end a sentence, neither is a
+    heading, a list item or the title, and either a line was removed between them (a watermark or a
+    page footer), or the next line starts with continuing punctuation, or the previous line is long
+    enough to have been cut by a page width. Blank lines do not count: the decision must be the same
+    on the output, whose paragraphs are separated by single newlines (idempotence).
+    """
+    paragraphs: list[tuple[str, list[int]]] = []
+    joined: list[int] = []
+    removed_since = False
+    for i, line in enumerate(norm):
+        if reasons[i] is not None:
+            removed_since = removed_since or (bool(line) and reasons[i] in GAP_REASONS)
+            continue
+        if not line:
+            continue
+        if paragraphs and _continues(paragraphs, line, removed_since, min_chars):
+            prev, nos = paragraphs[-1]
+            sep = " " if _ASCII_WORD_END.search(prev) and _ASCII_WORD_START.search(line) else ""
+            paragraphs[-1] = (prev + sep + line, nos + [i + 1])
+            joined.append(i + 1)
+        else:
+            paragraphs.append((line, [i + 1]))
+        removed_since = False
+    return paragraphs, joined
+
+
+def _continues(
+    paragraphs: list[tuple[str, list[int]]], line: str, removed_between: bool, min_chars: int
+) -> bool:
+    prev = paragraphs[-1][0]
+    if (
+        len(paragraphs) == 1
+        and len(paragraphs[0][1]) == 1
+        and len(prev) <= 40
+        and not line.startswith(_CONTINUES)
+    ):
+        return False  # the first line is the title
+    if TITLE_END.search(prev) and len(prev) <= 60:
+        return False
+    if ends_sentence(prev) or "\t" in prev or (is_heading(prev) and len(prev) <= HEADING_MAX):
+        return False
+    if is_heading(line) or is_list_item(line):
+        return False
+    return (
+        removed_between or line.startswith(_CONTINUES) or prev.endswith(_OPEN_ENDS) or len(prev) >= min_chars
+    )
+
+
+def _lost_character_warnings(paragraphs: list[tuple[str, list[int]]]) -> list[str]:
+    lines = [nos[0] for text, nos in paragraphs if lost_characters(text)]
+    if not lines:
+        return []
+    shown = ", ".join(str(n) for n in lines[:20]) + (" …" if len(lines) > 20 else "")
+    return [f"lost characters (?? or U+FFFD, a wrong decoding upstream) on lines {shown}"]

@@ -1,0 +1,172 @@
+"""In-line repairs: widths, spaces, punctuation, pinyin annotations.
+
+Each function takes one line and returns the repaired line and how many repairs it made, so the
+Document can say what was changed. All of them are idempotent: repairing a repaired line changes
+nothing (the property tests check it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Chinese (full-width) punctuation that sits tight against the text around it.
+CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』…—～·－"
+_CJK_OR_PUNCT = f"[{HAN}{CJK_PUNCT}]"
+
+# Full-width ASCII letters and digits to half-width; punctuation is handled separately.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
+_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
+_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})
+
+# Invisible and odd spaces: zero-width ones go, the others become a plain space.
+_SPACES = {0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x00AD: None}
+_SPACES.update({c: 0x20 for c in (0x00A0, 0x3000, 0x2002, 0x2003, 0x2009, 0x202F, 0x205F, 0x1680)})
+_SPACES.update({c: 0x20 for c in range(0x2004, 0x2009)})
+
+_ODD_CHARS = re.compile(
+    "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u200b-\u200d\u2060\ufeff\u00ad\u00a0\u3000\u2002-\u2009\u202f\u205f\u1680]"
+)
+_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+# A pinyin annotation after a Han character: 持续(xù), 戮（lù）, 纤(qian4). The bracket holds one or
+# two syllables with a tone mark or a tone digit; real bracketed text such as 区(县) never matches.
+_PINYIN = re.compile(
+    rf"(?<=[{HAN}])[ \t]*[(（][ \t]*(?=[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}1-5])"
+    rf"[a-zü{_TONE_VOWELS}]{{1,7}}[1-5]?(?: ?[a-zü{_TONE_VOWELS}]{{1,7}}[1-5]?)?[ \t]*[)）]"
+)
+_SPACE_RUN = re.compile(r"[ ]{2,}")
+_SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK_OR_PUNCT}) +| +(?={_CJK_OR_PUNCT})")
+_SPACE_NEAR_ASCII_PUNCT = re.compile(r" +(?=[,;:!?)\]])|(?<=[(\[]) +")
+_HALF_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_HALF_PUNCT_RE = re.compile(r"[,;:!?]")
+_PAREN = re.compile(r"\(([^()（）\n]{0,60})\)")
+_TAB_RUN = re.compile(r"[ ]*\t[ \t]*")
+_EDGE = re.compile(r"^[ \t]+|[ \t]+$", re.M)
+_LOST = re.compile(r"\?{2,}|？{3,}|\ufffd+")
+
+
+def fix_width(line: str) -> tuple[str, int]:
+    """Full-width Latin letters and digits to half-width; odd spaces to plain ones."""
+    if not _ODD_CHARS.search(line):  # str.translate is slow on Chinese text: only call it when needed
+        return line, 0
+    out = line.translate(_SPACES).translate(_WIDTH)
+    return out, len(_FULLWIDTH_ALNUM.findall(line))
+
+
+def remove_pinyin(line: str) -> tuple[str, int]:
+    """Drop pinyin annotations placed in brackets after characters (持续(xù) → 持续)."""
+    total = 0
+    while True:  # 字(zì)(zì): removing one annotation can expose the next
+        line, n = _PINYIN.subn("", line)
+        total += n
+        if not n:
+            return line, total
+
+
+def fix_spaces(text: str) -> tuple[str, int]:
+    """Remove spaces between Chinese characters and around punctuation; keep them between Latin words.
+
+    Tabs separate table cells: runs collapse to one tab, empty cells and edge tabs go.
+    """
+    before = len(text)
+    text = _SPACE_RUN.sub(" ", text)
+    text = _TAB_RUN.sub("\t", text)
+    text = _EDGE.sub("", text)
+    text = _SPACE_NEAR_CJK.sub("", text)
+    text = _SPACE_NEAR_ASCII_PUNCT.sub("", text)
+    return text, before - len(text)
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and (re.match(_CJK_OR_PUNCT, ch) is not None)
+
+
+def fix_punctuation(line: str) -> tuple[str, int]:
+    """Make punctuation next to Chinese text Chinese (, → ，, (…) → （…）) without touching numbers.
+
+    ``??`` runs are lost characters, not questions, and are left alone for the warning.
+    """
+    count = 0
+    chars = list(line)
+    for m in _HALF_PUNCT_RE.finditer(line):
+        i = m.start()
+        ch = chars[i]
+        prev = line[i - 1] if i > 0 else ""
+        nxt = line[i + 1] if i + 1 < len(line) else ""
+        if ch == "?" and (prev == "?" or nxt == "?"):
+            continue
+        if ch in ",:" and prev.isdigit() and nxt.isdigit():
+            continue  # 1,000 and 10:30
+        if _is_cjk(prev) or (_is_cjk(nxt) and ch not in "!?"):
+            chars[i] = _HALF_PUNCT[ch]
+            count += 1
+    out = "".join(chars)
+
+    def paren(m: re.Match[str]) -> str:
+        nonlocal count
+        inner = m.group(1)
+        s, e = m.start(), m.end()
+        before = out[s - 1] if s > 0 else ""
+        after = out[e] if e < len(out) else ""
+        if re.search(f"[{HAN}]", inner) or _is_cjk(before) or _is_cjk(after) or (s == 0 and inner.isdigit()):
+            count += 1
+            return f"（{inner}）"
+        return m.group(0)
+
+    while True:  # (一)(二): converting one bracket makes its neighbour Chinese context too
+        again = _PAREN.sub(paren, out)
+        if again == out:
+            break
+        out = again
+    if '"' in out:
+        lines = out.split("\n")
+        for k, line in enumerate(lines):
+            quotes = line.count('"')
+            if quotes and quotes % 2 == 0 and re.search(f"[{HAN}]", line):
+                parts = line.split('"')
+                rebuilt = parts[0]
+                for j, part in enumerate(parts[1:]):
+                    rebuilt += ("“" if j % 2 == 0 else "”") + part
+                lines[k] = rebuilt
+                count += quotes
+        out = "\n".join(lines)
+    return out, count
+
+
+def lost_characters(line: str) -> int:
+    """How many runs of lost characters (``??``, U+FFFD) a line holds."""
+    return len(_LOST.findall(line))
+
+
+STEPS = (
+    ("width", fix_width),
+    ("pinyin_removed", remove_pinyin),
+    ("spaces_removed", fix_spaces),
+    ("punctuation", fix_punctuation),
+)
+
+
+def normalise_text(text: str, counts: Counter[str], examples: dict[str, str]) -> str:
+    """Apply every repair to a text of one or more lines (line count is kept), counting repairs by kind.
+
+    Working on the whole text at once is several times faster than line by line; no step crosses a
+    line break. ``examples`` keeps, per kind, the first line that the step changed.
+    """
+    for kind, step in STEPS:
+        fixed, n = step(text)
+        if n:
+            counts[kind] += n
+            if kind not in examples:
+                for a, b in zip(text.split("\n"), fixed.split("\n"), strict=True):
+                    if a != b:
+                        examples[kind] = a.strip()[:40]
+                        break
+        text = fixed
+    return text
+
+
+def normalise_line(line: str, counts: Counter[str], examples: dict[str, str]) -> str:
+    """One line's repairs (see ``normalise_text``)."""
+    return normalise_text(line.replace("\n", " "), counts, examples).strip()

@@ -1,0 +1,241 @@
+"""Readers: a submitted file → decoded text (plus lines a reader knows to be furniture).
+
+The format is decided by the file's first bytes, not only its name, because submissions arrive
+renamed (a .docx saved as .doc, a web page saved as .txt). Every failure is an IngestError with a
+stable code and a one-line reason.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import IngestError
+from pipeline.ingest.decoding import DecodeError, decode, looks_binary
+from pipeline.settings import Settings
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".csv", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".mht"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf", ".doc"}
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div)\b", re.I | re.S
+)
+
+
+@dataclass
+class RawText:
+    """What a reader hands to cleaning."""
+
+    text: str
+    encoding: str
+    forced: dict[int, str] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+
+def read_path(path: Path, settings: Settings) -> RawText:
+    """Check the path and its size, then read it by its kind."""
+    name = str(path)
+    if not path.exists():
+        raise IngestError(name, "missing", "no such file")
+    if path.is_dir():
+        raise IngestError(name, "directory", "is a directory, not a file (use `shuzhi batch` for folders)")
+    size = path.stat().st_size
+    limit = settings.ingest.max_file_mb * 1024 * 1024
+    if size > limit:
+        raise IngestError(
+            name,
+            "too_large",
+            f"file is {size / 1048576:.1f} MB, over the {settings.ingest.max_file_mb:g} MB limit",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(name, "unreadable", f"cannot read file ({exc.strerror or exc})") from exc
+    return read_bytes(data, name, settings)
+
+
+def read_bytes(data: bytes, name: str, settings: Settings) -> RawText:
+    """Read an in-memory file (uploads go through here too)."""
+    if len(data) > settings.ingest.max_file_mb * 1024 * 1024:
+        raise IngestError(name, "too_large", f"file is over the {settings.ingest.max_file_mb:g} MB limit")
+    suffix = Path(name).suffix.lower()
+    if not data.strip():
+        raise IngestError(name, "empty", "file is empty")
+    if data.startswith(b"%PDF"):
+        return read_pdf(data, name)
+    if data.startswith(b"PK\x03\x04"):
+        return read_docx(data, name, settings)
+    if data.startswith(_OLE):
+        return read_doc(data, name, settings)
+    if suffix in HTML_SUFFIXES or _HTML_START.match(data[:4096]):
+        return read_html(data, name)
+    if suffix in {".docx", ".pdf", ".doc"}:
+        raise IngestError(name, "corrupt", f"is named {suffix} but is not a {suffix[1:].upper()} file")
+    return read_text(data, name)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    try:
+        decoded = decode(data)
+    except DecodeError as exc:
+        if looks_binary(data):
+            raise IngestError(
+                name, "binary", "binary file, not a supported document (txt, docx, pdf, html)"
+            ) from exc
+        raise IngestError(name, "encoding", str(exc)) from exc
+    return decoded.text, decoded.encoding
+
+
+def read_text(data: bytes, name: str) -> RawText:
+    text, encoding = _decode(data, name)
+    if not text.strip():
+        raise IngestError(name, "empty", "file holds no text")
+    return RawText(text, encoding)
+
+
+def read_html(data: bytes, name: str) -> RawText:
+    """Main text by trafilatura; cleaning then treats it as plain text."""
+    import trafilatura
+
+    html, encoding = _decode(data, name)
+    extracted = trafilatura.extract(
+        html, include_comments=False, include_tables=True, favor_recall=True, deduplicate=False
+    )
+    if not extracted or not extracted.strip():
+        raise IngestError(name, "no_text", "no main text found in the HTML page")
+    return RawText(extracted, f"html/{encoding}")
+
+
+def _check_zip(data: bytes, name: str, settings: Settings) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise IngestError(name, "corrupt", f"not a readable .docx (broken zip: {exc})") from exc
+    unpacked = sum(i.file_size for i in infos)
+    limit = settings.ingest.max_docx_unpacked_mb * 1024 * 1024
+    if unpacked > limit:
+        raise IngestError(
+            name,
+            "zip_bomb",
+            f"unpacks to {unpacked / 1048576:.0f} MB, over the {settings.ingest.max_docx_unpacked_mb:g} MB limit (zip bomb?)",
+        )
+    if "word/document.xml" not in {i.filename for i in infos}:
+        raise IngestError(name, "not_docx", "a zip archive but not a Word .docx (no word/document.xml)")
+    return archive
+
+
+def read_docx(data: bytes, name: str, settings: Settings) -> RawText:
+    """Paragraphs and tables in document order; a table row becomes one line of TAB-joined cells."""
+    _check_zip(data, name, settings)
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises assorted errors on broken parts
+        raise IngestError(name, "corrupt", f"not a readable .docx ({type(exc).__name__}: {exc})") from exc
+    lines: list[str] = []
+    tables = 0
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            tables += 1
+            for row in Table(child, document).rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    text = " ".join(cell.text.split())
+                    if not cells or text != cells[-1]:  # merged cells repeat their text
+                        cells.append(text)
+                lines.append("\t".join(cells))
+    text = "\n".join(lines)
+    if not text.strip():
+        raise IngestError(name, "empty", "the .docx holds no text")
+    return RawText(text, "docx", meta={"tables": tables})
+
+
+def read_pdf(data: bytes, name: str) -> RawText:
+    """The text layer, pages in order; lines repeated at the top or bottom of most pages are furniture."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as exc:
+                raise IngestError(name, "encrypted", "PDF is password-protected") from exc
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except IngestError:
+        raise
+    except (PdfReadError, Exception) as exc:  # pypdf raises many kinds on broken files
+        raise IngestError(name, "corrupt", f"not a readable PDF ({type(exc).__name__})") from exc
+    if sum(len(p.strip()) for p in pages) < 10:
+        raise IngestError(name, "scanned_pdf", "no text layer (scanned PDF?)")
+    page_lines = [p.splitlines() for p in pages]
+    furniture = _repeated_page_lines(page_lines)
+    lines: list[str] = []
+    forced: dict[int, str] = {}
+    for plines in page_lines:
+        for k, line in enumerate(plines):
+            lines.append(line)
+            edge = k < 2 or k >= len(plines) - 2
+            if edge and _page_key(line) in furniture and len(lines) > 1:  # line 1 is the title
+                forced[len(lines)] = "pdf_page_furniture"
+    return RawText("\n".join(lines), "pdf", forced, {"pages": len(pages)})
+
+
+def _page_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip())
+
+
+def _repeated_page_lines(pages: list[list[str]]) -> set[str]:
+    """Lines (digits masked) in the first or last two lines of at least 60% of pages, when >= 3 pages."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for plines in pages:
+        edges = {_page_key(s) for s in plines[:2] + plines[-2:] if s.strip()}
+        counts.update(edges)
+    return {k for k, c in counts.items() if c >= 0.6 * len(pages) and k.strip("# ")}
+
+
+def read_doc(data: bytes, name: str, settings: Settings) -> RawText:
+    """Old binary Word: converted with LibreOffice when it is installed, otherwise a clear error."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if not office:
+        raise IngestError(
+            name,
+            "old_word",
+            "old binary Word .doc is not supported: save it as .docx (or install LibreOffice)",
+        )
+    with tempfile.TemporaryDirectory(prefix="shuzhi-doc-") as tmp:
+        src = Path(tmp) / "input.doc"
+        src.write_bytes(data)
+        try:
+            subprocess.run(
+                [office, "--headless", "--convert-to", "docx", "--outdir", tmp, str(src)],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+            converted = (Path(tmp) / "input.docx").read_bytes()
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise IngestError(
+                name, "old_word", "LibreOffice could not convert this .doc; save it as .docx"
+            ) from exc
+    raw = read_docx(converted, name, settings)
+    raw.encoding = "doc"
+    return raw

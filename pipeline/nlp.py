@@ -1,0 +1,142 @@
+"""The one place that loads language resources: spaCy, jieba and the custom dictionary.
+
+With spaCy's ``zh_core_web_sm`` installed the pipeline parses (sentence subjects come from the
+dependency tree); without it a blank Chinese pipeline segments with jieba and splits sentences with a
+sentencizer, and the analyzers fall back to heuristics. Which one is in use is said once on stderr
+and is available as ``pipeline_name()`` for reports and benchmarks.
+
+Both segmenters get the same custom dictionary (lexicons/userdict.txt) so institutional words
+(我市, 我县 …) and official terms (三会一课, 一岗双责 …) segment the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.lexicons import read_table
+from pipeline.settings import Settings
+
+MODEL = "zh_core_web_sm"
+# Sentence ends: full stops, question and exclamation marks, semicolons (一是…；二是… items are
+# separate claims) and paragraph breaks.
+SENTENCE_PUNCT = ["。", "！", "？", "!", "?", "；", ";", "\n"]
+
+
+@dataclass(frozen=True)
+class Token:
+    """A segment of the clean text; ``head``/``dep`` are set only when a parser ran."""
+
+    text: str
+    start: int
+    end: int
+    pos: str = ""
+    dep: str = ""
+    head: int = -1  # index of the head token in Parsed.tokens
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    first_token: int
+    last_token: int  # exclusive
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A text segmented once and shared by every analyzer."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    sentences: tuple[Sentence, ...]
+    parser: str
+
+    @property
+    def has_parse(self) -> bool:
+        return any(t.dep for t in self.tokens)
+
+
+def _user_words(settings: Settings) -> list[tuple[str, int | None]]:
+    rows = read_table("userdict.txt", settings, 1, 2)
+    return [(r[0], int(r[1]) if len(r) > 1 and r[1] else None) for r in rows]
+
+
+@lru_cache(maxsize=4)
+def _load(lexicon_dir: str, extra: tuple[str, ...], allow_model: bool):  # -> spacy.Language
+    import jieba
+    import spacy
+
+    jieba.setLogLevel(logging.WARNING)
+    settings = Settings(lexicon_dir=lexicon_dir, extra_lexicon_dirs=extra)
+    words = _user_words(settings)
+    for word, freq in words:
+        jieba.add_word(word, freq=freq)
+    nlp = None
+    if allow_model:
+        try:
+            nlp = spacy.load(MODEL, exclude=["ner"])
+        except (OSError, ImportError, ValueError):
+            nlp = None
+    if nlp is not None:
+        with contextlib.suppress(AttributeError, ValueError):
+            nlp.tokenizer.pkuseg_update_user_dict([w for w, _ in words])
+        name = f"{MODEL} {nlp.meta.get('version', '?')} (dependency parse)"
+    else:
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_PUNCT})
+        name = f"blank zh + jieba {jieba.__version__} + sentencizer (no parse: {MODEL} not installed)"
+    nlp.meta["shuzhi_pipeline"] = name
+    if not os.environ.get("SHUZHI_QUIET"):
+        print(f"shuzhi: language pipeline: {name}", file=sys.stderr)
+    return nlp
+
+
+def get_nlp(settings: Settings | None = None):  # -> spacy.Language
+    """The loaded pipeline (cached per process; workers load it once)."""
+    settings = settings or Settings()
+    allow_model = not os.environ.get("SHUZHI_NO_MODEL")
+    return _load(settings.lexicon_dir, settings.extra_lexicon_dirs, allow_model)
+
+
+def pipeline_name(settings: Settings | None = None) -> str:
+    return get_nlp(settings).meta["shuzhi_pipeline"]
+
+
+def from_spacy(doc) -> Parsed:  # doc: spacy.tokens.Doc
+    """Our Parsed view of a spaCy Doc (also used by tests that build Docs with heads and deps by hand)."""
+    has_dep = doc.has_annotation("DEP")
+    tokens = tuple(
+        Token(
+            text=t.text,
+            start=t.idx,
+            end=t.idx + len(t.text),
+            pos=t.pos_ or "",
+            dep=t.dep_ if has_dep else "",
+            head=t.head.i if has_dep else -1,
+        )
+        for t in doc
+    )
+    sentences = []
+    if doc.has_annotation("SENT_START"):
+        for s in doc.sents:
+            text = s.text
+            if text.strip():
+                lead = len(text) - len(text.lstrip())
+                sentences.append(
+                    Sentence(
+                        s.start_char + lead, s.end_char - (len(text) - len(text.rstrip())), s.start, s.end
+                    )
+                )
+    return Parsed(doc.text, tokens, tuple(sentences), doc.vocab.lang)
+
+
+def parse(text: str, settings: Settings | None = None) -> Parsed:
+    """Segment (and parse, when the model is there) a clean text once."""
+    nlp = get_nlp(settings)
+    parsed = from_spacy(nlp(text))
+    return Parsed(parsed.text, parsed.tokens, parsed.sentences, nlp.meta["shuzhi_pipeline"])

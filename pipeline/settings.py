@@ -1,0 +1,105 @@
+"""One settings object for every entry point.
+
+Defaults live here; a user TOML file overrides any part of them (``shuzhi --config my.toml …``).
+Settings are frozen and picklable so they travel unchanged to worker processes and Dask tasks.
+An unknown section or key is an error, never a silent fallback: in a copy detector a mistyped key
+would otherwise change every fingerprint without anyone noticing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import SettingsError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LEXICON_DIR = PROJECT_ROOT / "lexicons"
+DEFAULT_MODEL_DIR = PROJECT_ROOT / "models"
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """Limits and thresholds of the ingestion stage."""
+
+    max_file_mb: float = 20.0
+    max_docx_unpacked_mb: float = 200.0
+    # Share of Han characters that OpenCC's t2s would change above which a text counts as traditional.
+    # Simplified text scores below 0.5% (a few 著/乾-type characters); traditional text scores 15–30%.
+    traditional_ratio: float = 0.03
+    # A line at least this long that does not end a sentence is taken to be cut by a line break.
+    rejoin_min_chars: int = 20
+
+    def validate(self) -> None:
+        if self.max_file_mb <= 0:
+            raise SettingsError(f"ingest.max_file_mb must be positive, got {self.max_file_mb}")
+        if self.max_docx_unpacked_mb <= 0:
+            raise SettingsError(
+                f"ingest.max_docx_unpacked_mb must be positive, got {self.max_docx_unpacked_mb}"
+            )
+        if not 0 < self.traditional_ratio < 1:
+            raise SettingsError(f"ingest.traditional_ratio must be in (0, 1), got {self.traditional_ratio}")
+        if self.rejoin_min_chars < 1:
+            raise SettingsError(f"ingest.rejoin_min_chars must be >= 1, got {self.rejoin_min_chars}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, validated when built."""
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    # Extra lexicon folders whose files extend (never replace) the packaged ones, in order.
+    extra_lexicon_dirs: tuple[str, ...] = ()
+    lexicon_dir: str = str(DEFAULT_LEXICON_DIR)
+    model_dir: str = str(DEFAULT_MODEL_DIR)
+
+    def __post_init__(self) -> None:
+        self.ingest.validate()
+        if not Path(self.lexicon_dir).is_dir():
+            raise SettingsError(f"lexicon_dir {self.lexicon_dir!r} is not a folder")
+        for extra in self.extra_lexicon_dirs:
+            if not Path(extra).is_dir():
+                raise SettingsError(f"extra lexicon folder {extra!r} is not a folder")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> Settings:
+        """Defaults, overridden by ``path`` (TOML) and by ``SHUZHI_LEXICONS`` (extra lexicon folders)."""
+        overrides: dict[str, Any] = {}
+        if path is not None:
+            try:
+                overrides = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise SettingsError(f"{path}: cannot read settings ({exc})") from exc
+        env_extra = os.environ.get("SHUZHI_LEXICONS")
+        if env_extra:
+            extra = tuple(overrides.get("extra_lexicon_dirs", ())) + tuple(
+                p for p in env_extra.split(os.pathsep) if p
+            )
+            overrides["extra_lexicon_dirs"] = extra
+        return _build(cls, overrides, "")
+
+
+def _build(kind: type, values: dict[str, Any], where: str) -> Any:
+    """Build dataclass ``kind`` from ``values``, recursing into nested settings sections."""
+    fields = {f.name: f for f in dataclasses.fields(kind)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise SettingsError(f"unknown setting {where}{key!r}; known: {known}")
+        default = (
+            fields[key].default_factory() if fields[key].default_factory is not dataclasses.MISSING else None
+        )  # type: ignore[misc]
+        if dataclasses.is_dataclass(default):
+            if not isinstance(value, dict):
+                raise SettingsError(f"setting {where}{key} must be a table")
+            kwargs[key] = _build(type(default), value, f"{where}{key}.")
+        elif isinstance(value, list):
+            kwargs[key] = tuple(value)
+        else:
+            kwargs[key] = value
+    return kind(**kwargs)

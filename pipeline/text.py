@@ -1,0 +1,49 @@
+"""Small shared facts about Chinese official text: headings, list items, sentence ends."""
+
+from __future__ import annotations
+
+import re
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+# Headings in their common forms: 一、 / （一） / 第一部分 / 一是 / 1. / ① / Roman-less numbering.
+HEADING = re.compile(
+    rf"^(?:第[{CN_NUM}\d]+(?:部分|章|节|条|篇|项)"
+    rf"|[{CN_NUM}]{{1,3}}\s*[、.．：:]"
+    rf"|[（(][{CN_NUM}]{{1,3}}[)）]"
+    rf"|[{CN_NUM}]{{1,3}}是"
+    rf"|[{CN_NUM}]{{1,3}}要"
+    rf"|第[{CN_NUM}]{{1,3}}[，,、]"
+    r")"
+)
+LIST_ITEM = re.compile(
+    r"^(?:\d{1,3}\s*[、.．](?!\d)|[（(]\d{1,3}[)）]|\d{1,3}[)）]|[①-⑳]|[-•·●▪◆■□√*]\s*|[a-zA-Z][、.．)）])"
+)
+# Characters that end a sentence (or a lead-in line) so the next line starts a new one.
+SENTENCE_END = set("。！？；!?;…：:")
+CLOSERS = set("”’」』）)》】")
+
+
+def is_heading(line: str) -> bool:
+    """A numbered heading or a 一是/二要 style lead."""
+    return HEADING.match(line) is not None
+
+
+def is_list_item(line: str) -> bool:
+    """A numbered or bulleted list item, or a table row (cells joined by TAB)."""
+    return LIST_ITEM.match(line) is not None or "\t" in line
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends a sentence (or a lead-in such as ``如下：`` or a dash lead-in)."""
+    s = line.rstrip()
+    if not s:
+        return True
+    if s.endswith(("——", "──", "--", "—", "─")):
+        return True
+    last = s[-1]
+    if last in SENTENCE_END:
+        return True
+    if last in CLOSERS:
+        inner = s.rstrip("".join(CLOSERS))
+        return bool(inner) and inner[-1] in SENTENCE_END
+    return False
