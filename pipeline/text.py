@@ -47,3 +47,20 @@ def ends_sentence(line: str) -> bool:
         inner = s.rstrip("".join(CLOSERS))
         return bool(inner) and inner[-1] in SENTENCE_END
     return False
+
+
+# A line ending like a document title (…述职报告, …实施方案) is a title, never half a sentence.
+TITLE_END = re.compile(
+    r"(?:报告|总结|方案|讲话|发言|材料|通知|意见|纪要|计划|汇报|发言稿|讲话稿|述职|心得体会)(?:[（(][^（）()]{1,8}[)）])?$"
+)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def looks_like_title(line: str) -> bool:
+    """A document title: 6–70 characters, mostly Chinese, no final punctuation, ending in a title word."""
+    return (
+        6 <= len(line) <= 70
+        and len(_HAN.findall(line)) >= 6
+        and not ends_sentence(line)
+        and TITLE_END.search(line) is not None
+    )

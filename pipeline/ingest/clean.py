@@ -15,7 +15,7 @@ from pipeline.ingest import boilerplate
 from pipeline.ingest.convert import is_traditional, to_simplified
 from pipeline.ingest.normalize import lost_characters, normalise_line, normalise_text
 from pipeline.settings import Settings
-from pipeline.text import ends_sentence, is_heading, is_list_item
+from pipeline.text import TITLE_END, ends_sentence, is_heading, is_list_item
 
 MAX_PASSES = 3
 _PLACEHOLDER = re.compile(r"[X×]{2,}|(?<![A-Za-z])[Xx](?![A-Za-z])|x{2,}(?![A-Za-z])")
@@ -37,8 +37,6 @@ GAP_REASONS = frozenset(
 )
 # A heading line longer than this carries its paragraph on the same line and may be cut like one.
 HEADING_MAX = 30
-# A line ending like a document title (…述职报告, …实施方案) is a title, never the first half of a sentence.
-TITLE_END = re.compile(r"(?:报告|总结|方案|讲话|发言|材料|通知|意见|纪要|计划|汇报|发言稿|讲话稿)$")
 _CONTINUES = tuple("，、。；：）”’》,;:)")
 _OPEN_ENDS = ("，", "、", ",")
 _ASCII_WORD_END = re.compile(r"[A-Za-z0-9]$")
@@ -139,6 +137,8 @@ def _pass(
     Returns the paragraphs (text, original line numbers), the removed (line, reason) and how many
     lines were joined.
     """
+    if not lines:
+        return [], [], 0
     norm: list[str] = []
     for line in normalise_text("\n".join(lines), counts, examples).split("\n"):
         fixed, hint = boilerplate.strip_inline_watermark(line.strip())
@@ -148,12 +148,15 @@ def _pass(
             hints.append(hint)
         norm.append(fixed)
 
-    reasons, found = boilerplate.classify(norm, boilerplate.load_rules(settings))
+    reasons, found = boilerplate.classify(norm, boilerplate.load_rules(settings), raw=lines)
     hints.extend(found)
     for line_no, reason in forced.items():
         if 1 <= line_no <= len(norm):
             reasons[line_no - 1] = reason
-    removed = [(i + 1, r) for i, r in enumerate(reasons) if r is not None and norm[i]]
+    for i, line in enumerate(norm):
+        if not line and lines[i].strip():
+            reasons[i] = "invisible"  # only zero-width or odd spaces: nothing a reader can see
+    removed = [(i + 1, r) for i, r in enumerate(reasons) if r is not None and (norm[i] or r == "invisible")]
 
     paragraphs, joined = _rejoin(norm, reasons, settings.ingest.rejoin_min_chars)
     if joined:
@@ -202,6 +205,15 @@ def _continues(
     paragraphs: list[tuple[str, list[int]]], line: str, removed_between: bool, min_chars: int
 ) -> bool:
     prev = paragraphs[-1][0]
+    if (
+        len(paragraphs) == 1
+        and len(paragraphs[0][1]) == 1
+        and len(prev) <= 24
+        and not ends_sentence(prev)
+        and TITLE_END.search(line)
+        and len(prev) + len(line) <= 70
+    ):
+        return True  # a title set on two lines: "XX医院党委书记" / "2023年度…述职报告"
     if (
         len(paragraphs) == 1
         and len(paragraphs[0][1]) == 1

@@ -86,8 +86,18 @@ def _is_cjk(ch: str) -> bool:
 def fix_punctuation(line: str) -> tuple[str, int]:
     """Make punctuation next to Chinese text Chinese (, → ，, (…) → （…）) without touching numbers.
 
-    ``??`` runs are lost characters, not questions, and are left alone for the warning.
+    ``??`` runs are lost characters, not questions, and are left alone for the warning. Converting
+    one mark makes its neighbours' context Chinese, so the pass repeats until nothing changes.
     """
+    total = 0
+    while True:
+        line, n = _punctuation_once(line)
+        total += n
+        if not n:
+            return line, total
+
+
+def _punctuation_once(line: str) -> tuple[str, int]:
     count = 0
     chars = list(line)
     for m in _HALF_PUNCT_RE.finditer(line):
@@ -154,16 +164,23 @@ def normalise_text(text: str, counts: Counter[str], examples: dict[str, str]) ->
     Working on the whole text at once is several times faster than line by line; no step crosses a
     line break. ``examples`` keeps, per kind, the first line that the step changed.
     """
-    for kind, step in STEPS:
-        fixed, n = step(text)
-        if n:
-            counts[kind] += n
-            if kind not in examples:
-                for a, b in zip(text.split("\n"), fixed.split("\n"), strict=True):
-                    if a != b:
-                        examples[kind] = a.strip()[:40]
-                        break
-        text = fixed
+    steps = STEPS
+    for _ in range(4):  # a mark made Chinese can leave a space next to it to remove, and so on
+        changed = False
+        for kind, step in steps:
+            fixed, n = step(text)
+            if n:
+                changed = True
+                counts[kind] += n
+                if kind not in examples:
+                    for a, b in zip(text.split("\n"), fixed.split("\n"), strict=True):
+                        if a != b:
+                            examples[kind] = a.strip()[:40]
+                            break
+            text = fixed
+        if not changed:
+            break
+        steps = STEPS[2:]  # widths and pinyin cannot be re-created by later steps
     return text
 
 
