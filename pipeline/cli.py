@@ -112,7 +112,71 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {"clean": cmd_clean, "demo": cmd_demo}
+def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    """Analyze files; one JSON object per line with --json, a table otherwise."""
+    from pipeline.ingest import load
+    from pipeline.report import analyze_document
+
+    status = EXIT_OK
+    rows = []
+    for path in iter_files(args.files):
+        try:
+            doc = load(path, settings)
+            result = analyze_document(doc, settings)
+        except ShuzhiError as exc:
+            _fail(str(exc))
+            status = EXIT_FAILED
+            continue
+        if args.json:
+            print(_dump(result), flush=True)
+        else:
+            rows.append(_summary_row(result))
+    if not args.json and rows:
+        print(_table(rows, ["file", "genre", "score", "我", "集体", "成绩占比", "缺少", "flags"]))
+    return status
+
+
+def _summary_row(r: dict) -> list[str]:
+    from pathlib import Path
+
+    names = {"duty": "履职", "progress": "推进", "problems": "问题", "plans": "打算"}
+    return [
+        Path(r["path"]).name[:40],
+        r["genre"]["label"],
+        f"{r['score']:.0f}",
+        str(r["first_person"]["personal"]),
+        str(r["first_person"]["collective"]),
+        f"{r['balance']['achievement_share']:.0%}",
+        "、".join(names[m] for m in r["sections"]["missing"]) or "-",
+        ", ".join(r["flags"]) or "-",
+    ]
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from pipeline.train import train
+
+    report = train(Path(args.out or settings.model_dir))
+    print(
+        _dump(
+            {
+                "model": str(Path(args.out or settings.model_dir) / "sentence_type.joblib"),
+                "sentences": report.n_train,
+                "cv_macro_f1": report.cv_macro_f1,
+                "heldout_macro_f1": report.heldout_macro_f1,
+            }
+        )
+    )
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "clean": cmd_clean,
+    "analyze": cmd_analyze,
+    "train": cmd_train,
+    "demo": cmd_demo,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +191,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print text, removed lines, repairs, warnings, hints")
 
+    p = sub.add_parser("analyze", help="check reports as a 审阅组 would: voice, balance, parts, genre, typos")
+    p.add_argument("files", nargs="+", metavar="FILE", help="files or folders")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    fmt.add_argument("--format", choices=["json", "table"], default="table")
+
+    p = sub.add_parser("train", help="rebuild models/sentence_type.joblib and its model card")
+    p.add_argument("--out", help="model folder (default: the settings' model_dir)")
+
     p = sub.add_parser("demo", help="run the main job on a folder of reports and show the results")
     p.add_argument("paths", nargs="+", metavar="PATH")
     return parser
@@ -135,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "format", None) == "json":
+        args.json = True
     try:
         settings = Settings.load(args.config)
     except ShuzhiError as exc:

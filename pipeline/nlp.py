@@ -71,11 +71,9 @@ def _load(lexicon_dir: str, extra: tuple[str, ...], allow_model: bool):  # -> sp
     import jieba
     import spacy
 
-    jieba.setLogLevel(logging.WARNING)
     settings = Settings(lexicon_dir=lexicon_dir, extra_lexicon_dirs=extra)
     words = _user_words(settings)
-    for word, freq in words:
-        jieba.add_word(word, freq=freq)
+    _jieba_ready(lexicon_dir, extra)
     nlp = None
     if allow_model:
         try:
@@ -94,6 +92,25 @@ def _load(lexicon_dir: str, extra: tuple[str, ...], allow_model: bool):  # -> sp
     if not os.environ.get("SHUZHI_QUIET"):
         print(f"shuzhi: language pipeline: {name}", file=sys.stderr)
     return nlp
+
+
+@lru_cache(maxsize=4)
+def _jieba_ready(lexicon_dir: str, extra: tuple[str, ...]) -> bool:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for word, freq in _user_words(Settings(lexicon_dir=lexicon_dir, extra_lexicon_dirs=extra)):
+        jieba.add_word(word, freq=freq)
+    return True
+
+
+def jieba_words(text: str, settings: Settings | None = None) -> list[str]:
+    """jieba tokens of a bare string with the custom dictionary loaded (training, tests, baselines)."""
+    import jieba
+
+    settings = settings or Settings()
+    _jieba_ready(settings.lexicon_dir, settings.extra_lexicon_dirs)
+    return jieba.lcut(text)
 
 
 def get_nlp(settings: Settings | None = None):  # -> spacy.Language
