@@ -114,19 +114,19 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     """Analyze files; one JSON object per line with --json, a table otherwise."""
-    from pipeline.ingest import load
-    from pipeline.report import analyze_document
+    from pipeline.nlp import announce
+    from pipeline.work import default_workers, map_paths
 
     status = EXIT_OK
     rows = []
-    for path in iter_files(args.files):
-        try:
-            doc = load(path, settings)
-            result = analyze_document(doc, settings)
-        except ShuzhiError as exc:
-            _fail(str(exc))
+    workers = args.workers or default_workers()
+    announce()
+    for outcome in map_paths(iter_files(args.files), settings, workers=workers):
+        if outcome.result is None:
+            _fail(f"{outcome.path}: {outcome.error}")
             status = EXIT_FAILED
             continue
+        result = outcome.result
         if args.json:
             print(_dump(result), flush=True)
         else:
@@ -196,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
     fmt.add_argument("--format", choices=["json", "table"], default="table")
+    p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
 
     p = sub.add_parser("train", help="rebuild models/sentence_type.joblib and its model card")
     p.add_argument("--out", help="model folder (default: the settings' model_dir)")

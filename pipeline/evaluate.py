@@ -128,3 +128,62 @@ def score_seed_labels(labels_tsv: Path, seeds: Path, settings: Settings | None =
         doc = load(seeds / name, settings)
         total.add(score_document(doc, labels, name))
     return total
+
+
+@dataclass
+class ReportScore:
+    """Agreement of ``analyze`` with a labelled set of whole reports."""
+
+    n: int = 0
+    field_hits: dict[str, int] = field(default_factory=dict)
+    field_total: dict[str, int] = field(default_factory=dict)
+    wo_errors: list[float] = field(default_factory=list)
+    misses: list[tuple[str, str, object, object]] = field(default_factory=list)
+
+    def hit(self, name: str, fld: str, got: object, want: object) -> None:
+        self.field_total[fld] = self.field_total.get(fld, 0) + 1
+        if got == want:
+            self.field_hits[fld] = self.field_hits.get(fld, 0) + 1
+        else:
+            self.misses.append((name, fld, got, want))
+
+    def accuracy(self, fld: str) -> float:
+        total = self.field_total.get(fld, 0)
+        return self.field_hits.get(fld, 0) / total if total else 1.0
+
+    def as_dict(self) -> dict[str, float]:
+        out = {f: round(self.accuracy(f), 4) for f in sorted(self.field_total)}
+        out["personal_wo_mean_relative_error"] = (
+            round(sum(self.wo_errors) / len(self.wo_errors), 4) if self.wo_errors else 0.0
+        )
+        out["reports"] = self.n
+        return out
+
+
+def score_reports(folder: Path, labels: dict, settings: Settings | None = None) -> ReportScore:
+    """Compare ``analyze`` with labels of the shape of corpora/eval/labels.json."""
+    from pipeline.ingest import load
+    from pipeline.report import analyze_document
+
+    score = ReportScore()
+    for name, want in sorted(labels.items()):
+        result = analyze_document(load(folder / name, settings), settings)
+        score.n += 1
+        genre = result["genre"]["label"]
+        is_report = want["genre"] == "述职报告"
+        score.hit(name, "genre_reports" if is_report else "genre_others", genre, want["genre"])
+        if is_report:
+            score.hit(name, "team_report", result["first_person"]["team_report"], want["team_report"])
+            score.hit(name, "over_one_third", result["balance"]["over_one_third"], want["over_one_third"])
+            score.hit(name, "missing", sorted(result["sections"]["missing"]), sorted(want["missing"]))
+            if want.get("no_cause_analysis") is not None:
+                score.hit(
+                    name,
+                    "no_cause_analysis",
+                    "no_cause_analysis" in result["flags"],
+                    want["no_cause_analysis"],
+                )
+            personal, truth = result["first_person"]["personal"], want["personal_wo"]
+            score.wo_errors.append(abs(personal - truth) / max(truth, 1))
+        score.hit(name, "laundered", "laundered_text" in result["flags"], bool(want.get("laundered")))
+    return score

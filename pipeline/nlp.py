@@ -15,8 +15,10 @@ import contextlib
 import logging
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.lexicons import read_table
 from pipeline.settings import Settings
@@ -27,8 +29,7 @@ MODEL = "zh_core_web_sm"
 SENTENCE_PUNCT = ["。", "！", "？", "!", "?", "；", ";", "\n"]
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A segment of the clean text; ``head``/``dep`` are set only when a parser ran."""
 
     text: str
@@ -120,6 +121,22 @@ def get_nlp(settings: Settings | None = None):  # -> spacy.Language
     return _load(settings.lexicon_dir, settings.extra_lexicon_dirs, allow_model)
 
 
+def announce() -> None:
+    """Say once on stderr which pipeline the workers will load, without loading it here."""
+    import importlib.util
+
+    if os.environ.get("SHUZHI_QUIET"):
+        return
+    if importlib.util.find_spec(MODEL) is not None and not os.environ.get("SHUZHI_NO_MODEL"):
+        print(f"shuzhi: language pipeline: {MODEL} (dependency parse)", file=sys.stderr)
+    else:
+        print(
+            f"shuzhi: language pipeline: blank zh + jieba + sentencizer (no parse: {MODEL} not installed)",
+            file=sys.stderr,
+        )
+    os.environ["SHUZHI_QUIET"] = "1"
+
+
 def pipeline_name(settings: Settings | None = None) -> str:
     return get_nlp(settings).meta["shuzhi_pipeline"]
 
@@ -153,7 +170,56 @@ def from_spacy(doc) -> Parsed:  # doc: spacy.tokens.Doc
 
 
 def parse(text: str, settings: Settings | None = None) -> Parsed:
-    """Segment (and parse, when the model is there) a clean text once."""
+    """Segment (and parse, when the model is there) a clean text once.
+
+    With the blank pipeline, segmentation goes straight to jieba and the sentencizer's rule, which
+    is what the blank spaCy pipeline does, without building a spaCy Doc that nothing else reads
+    (tests check both give the same tokens and sentences). With the model, the full spaCy pipeline.
+    """
     nlp = get_nlp(settings)
-    parsed = from_spacy(nlp(text))
-    return Parsed(parsed.text, parsed.tokens, parsed.sentences, nlp.meta["shuzhi_pipeline"])
+    if nlp.has_pipe("parser"):
+        parsed = from_spacy(nlp(text))
+        return Parsed(parsed.text, parsed.tokens, parsed.sentences, nlp.meta["shuzhi_pipeline"])
+    return fast_parse(text, nlp.meta["shuzhi_pipeline"])
+
+
+_PUNCT_SET = frozenset(SENTENCE_PUNCT)
+
+
+@lru_cache(maxsize=4096)
+def _is_punct(token: str) -> bool:
+    return all(unicodedata.category(c).startswith("P") for c in token)
+
+
+def fast_parse(text: str, name: str = "jieba + sentencizer rule") -> Parsed:
+    """jieba tokens with offsets, and sentences by the spaCy sentencizer's rule.
+
+    The rule: a token in SENTENCE_PUNCT closes the sentence, and the next token that is not
+    punctuation starts a new one (so a closing quote stays with its sentence).
+    """
+    import jieba
+
+    tokens = [Token(w, s, e) for w, s, e in jieba.tokenize(text) if w]
+    sentences: list[Sentence] = []
+    first = 0
+    seen_end = False
+    for i, tok in enumerate(tokens):
+        if seen_end and not _is_punct(tok.text) and tok.text not in _PUNCT_SET:
+            _add_sentence(sentences, text, tokens, first, i)
+            first = i
+            seen_end = False
+        if tok.text in _PUNCT_SET or (tok.text.strip() == "" and "\n" in tok.text):
+            seen_end = True
+    if tokens:
+        _add_sentence(sentences, text, tokens, first, len(tokens))
+    return Parsed(text, tuple(tokens), tuple(sentences), name)
+
+
+def _add_sentence(out: list[Sentence], text: str, tokens: list[Token], first: int, last: int) -> None:
+    start, end = tokens[first].start, tokens[last - 1].end
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    out.append(Sentence(start + lead, start + lead + len(stripped), first, last))

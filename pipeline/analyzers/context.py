@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from pipeline.analyzers.headings import heading_parts
 from pipeline.document import Document
 from pipeline.lexicons import compile_patterns, read_groups
 from pipeline.nlp import Parsed, Sentence, parse
@@ -54,6 +55,13 @@ class SentenceType:
 
 # How much a cue multiplies the model's probability for its type.
 CUE_BOOST = 2.5
+# How much the headed part a sentence sits in multiplies the probabilities of the types that part holds.
+PART_PRIOR = {
+    "plans": {"plan": 2.5},
+    "problems": {"problem": 2.0, "cause": 2.0},
+    "progress": {"achievement": 1.5},
+    "duty": {"achievement": 1.5},
+}
 
 
 @dataclass
@@ -85,8 +93,13 @@ class Context:
         return [t.text for t in self.parsed.tokens[s.first_token : s.last_token]]
 
     @cached_property
+    def headed_parts(self) -> dict[str, tuple[int, int]]:
+        """Spans of the parts that headings name (empty when the report has no such headings)."""
+        return heading_parts(self.text, self.res.cues)
+
+    @cached_property
     def sentence_types(self) -> list[SentenceType]:
-        """Model probabilities per sentence, multiplied by cue boosts; headings are ``other``."""
+        """Model probabilities per sentence, multiplied by cue and part priors; headings are ``other``."""
         sentences = self.sentences
         if not sentences:
             return []
@@ -101,6 +114,10 @@ class Context:
             for label in ("cause", "problem", "plan", "achievement"):
                 if any(p.search(text) for p in self.res.cues[label]):
                     probs[label] *= CUE_BOOST
+            for part, (start, end) in self.headed_parts.items():
+                if start <= s.start < end:
+                    for label, factor in PART_PRIOR[part].items():
+                        probs[label] *= factor
             if is_heading_line(text):
                 out.append(SentenceType("other", probs))
                 continue

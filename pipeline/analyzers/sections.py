@@ -21,10 +21,6 @@ PART_NAMES = {
     "problems": "存在问题及原因",
     "plans": "下一步打算",
 }
-# Which heading wins when one names several parts: plans, then problems, then duty, then progress.
-HEADING_ORDER = ("plans", "problems", "duty", "progress")
-_LEVEL1 = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)")
-_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]")
 _PERSONAL = re.compile(r"(?<![自忘本])我(?![们市县区省州镇乡村局委部办厅处科室所站校园院馆国党军司行厂])")
 # Share of problem sentences without a concrete manifestation above which problems are "vague".
 VAGUE_SHARE = 0.6
@@ -77,50 +73,8 @@ class SectionsResult:
         return out
 
 
-def heading_part(text: str, ctx: Context) -> str | None:
-    """The part a heading names, or None."""
-    for part in HEADING_ORDER:
-        if any(p.search(text) for p in ctx.res.cues[f"section_{part}"]):
-            return part
-    return None
-
-
 def _heading_parts(ctx: Context) -> dict[str, Part]:
-    """Parts from the top level of headings that name at least two parts."""
-    text = ctx.text
-    lines = []
-    offset = 0
-    for line in text.split("\n"):
-        lines.append((offset, offset + len(line), line.strip()))
-        offset += len(line) + 1
-    for level in (_LEVEL1, _LEVEL2, None):
-        heads = []
-        for start, _end, line in lines:
-            if level is None:
-                plain = (
-                    len(line) <= 20 and not re.search(r"[，。；：！？,.;]", line) and not _LEVEL2.match(line)
-                )
-                if not plain or start == 0:
-                    continue
-            elif not level.match(line):
-                continue
-            head = line[:40].split("。")[0]
-            part = heading_part(head, ctx)
-            if part:
-                heads.append((start, part))
-            elif level is not None:
-                heads.append((start, None))
-        named = {p for _, p in heads if p}
-        if len(named) >= 2:
-            found: dict[str, Part] = {}
-            for k, (start, part) in enumerate(heads):
-                if part is None:
-                    continue
-                end = heads[k + 1][0] - 1 if k + 1 < len(heads) else len(text)
-                prev = found.get(part)
-                found[part] = Part(True, prev.start if prev else start, end, 0.9)
-            return found
-    return {}
+    return {part: Part(True, start, end, 0.9) for part, (start, end) in ctx.headed_parts.items()}
 
 
 def _content_parts(ctx: Context, skip: set[str], covered: list[tuple[int, int]]) -> dict[str, Part]:
@@ -144,6 +98,24 @@ def _content_parts(ctx: Context, skip: set[str], covered: list[tuple[int, int]])
     return found
 
 
+# The secretary's own account can sit inside a headed progress part (一、主要工作和成效 told with 我主持…).
+DUTY_INSIDE_MIN = 3
+
+
+def _duty_inside(ctx: Context, progress: Part) -> Part | None:
+    """The duty part as the personal-我 sentences of a headed progress part, when there are enough."""
+    mine = [
+        s
+        for s, st in zip(ctx.sentences, ctx.sentence_types, strict=True)
+        if progress.start <= s.start < (progress.end or 0)
+        and st.label in ("achievement", "other")
+        and _PERSONAL.search(ctx.sentence_text(s))
+    ]
+    if len(mine) < DUTY_INSIDE_MIN:
+        return None
+    return Part(True, mine[0].start, mine[-1].end, 0.5)
+
+
 def analyze(ctx: Context) -> SectionsResult:
     words = read_groups("stopwords.txt", ctx.settings)
     generic = set(words["generic"])
@@ -157,6 +129,10 @@ def analyze(ctx: Context) -> SectionsResult:
         # A part found only by content inside another part's heading span does not count: the
         # content search skipped covered text, so what it finds lies outside the headed parts.
         parts.update(more)
+    if "duty" not in parts and "progress" in parts:
+        duty = _duty_inside(ctx, parts["progress"])
+        if duty:
+            parts["duty"] = duty
     full = {p: parts.get(p, Part(False)) for p in PARTS}
 
     findings: list[Finding] = []
