@@ -152,6 +152,76 @@ def _summary_row(r: dict) -> list[str]:
     ]
 
 
+def cmd_similar(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy detection over files and folders (and against --reference model texts)."""
+    import dataclasses
+
+    from pipeline import manifest, metadata
+    from pipeline.analyzers import typos
+    from pipeline.analyzers.context import Context
+    from pipeline.ingest import load
+    from pipeline.similarity import Item, detect
+
+    if args.min_passage:
+        settings = dataclasses.replace(
+            settings, similarity=dataclasses.replace(settings.similarity, min_passage=args.min_passage)
+        )
+    status = EXIT_OK
+    paths = iter_files(args.paths)
+    refs = iter_files([args.reference]) if args.reference else []
+    metas = manifest.metas_for(paths)
+    items: list[Item] = []
+    for path, is_ref in [(p, False) for p in paths] + [(p, True) for p in refs]:
+        try:
+            doc = load(path, settings)
+        except ShuzhiError as exc:
+            _fail(str(exc))
+            status = EXIT_FAILED
+            continue
+        meta = metas.get(path)
+        unit, year = (meta.unit, meta.year) if meta else (None, None)
+        if unit is None or year is None:
+            g_unit, g_year = metadata.infer(doc.text, path)
+            unit, year = unit or g_unit, year or g_year
+        found = typos.analyze(Context(doc, settings))
+        items.append(
+            Item(
+                path,
+                doc.text,
+                unit,
+                year,
+                tuple((t.text, t.start, t.end) for t in found.typos),
+                reference=is_ref,
+            )
+        )
+    result = detect(items, settings)
+    if args.json:
+        print(_dump(result.to_json()))
+    else:
+        _print_pairs(result)
+    return status
+
+
+def _print_pairs(result) -> None:
+    if not result.pairs:
+        print("no copies found")
+    for p in result.pairs:
+        print(f"\n{p.kind}: {p.a}  ⇄  {p.b}")
+        print(
+            f"  similarity {p.similarity:.2f}   copied share: a {p.copy_ratio_a:.0%}, b {p.copy_ratio_b:.0%}"
+            + (f"   shared typos: {'、'.join(p.shared_typos)}" if p.shared_typos else "")
+        )
+        for q in p.passages[:8]:
+            text = q.text.replace("\n", " ")
+            print(
+                f"  a[{q.a_start}:{q.a_end}] b[{q.b_start}:{q.b_end}]  {text[:70]}{'…' if len(text) > 70 else ''}"
+            )
+    if result.clusters:
+        print("\ncopy rings:")
+        for ring in result.clusters:
+            print("  " + "  ".join(ring))
+
+
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
@@ -175,6 +245,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "clean": cmd_clean,
     "analyze": cmd_analyze,
     "train": cmd_train,
+    "similar": cmd_similar,
     "demo": cmd_demo,
 }
 
@@ -197,6 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
     fmt.add_argument("--format", choices=["json", "table"], default="table")
     p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
+
+    p = sub.add_parser(
+        "similar", help="find who copied from whom: pairs, aligned passages, shared typos, rings"
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--reference", metavar="DIR", help="a folder of known model texts (范文)")
+    p.add_argument("--min-passage", type=int, default=0, help="shortest passage shown, in characters")
 
     p = sub.add_parser("train", help="rebuild models/sentence_type.joblib and its model card")
     p.add_argument("--out", help="model folder (default: the settings' model_dir)")

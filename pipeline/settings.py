@@ -48,10 +48,36 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class SimilaritySettings:
+    """Copy detection. Defaults chosen by measurement on generated corpora (benchmarks/similar.py)."""
+
+    k: int = 12  # characters per k-gram
+    w: int = 6  # winnowing window: any shared run of w + k - 1 = 17 characters shares a fingerprint
+    seed: int = 1
+    # A fingerprint found in more documents than max(min_max_df, max_df_ratio × N) is common.
+    max_df_ratio: float = 0.002
+    min_max_df: int = 8
+    min_shared: int = 2  # rare fingerprints two documents must share to be compared
+    min_passage: int = 13  # normalised characters of a shown passage
+    merge_gap: int = 10  # characters between two matches that still make one passage
+    min_rare: int = 4  # rare shared fingerprints in a pair's passages for it to be judged a copy
+
+    def validate(self) -> None:
+        for name in ("k", "w", "min_max_df", "min_shared", "min_passage", "min_rare"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"similarity.{name} must be >= 1, got {getattr(self, name)}")
+        if not 0 < self.max_df_ratio < 1:
+            raise SettingsError(f"similarity.max_df_ratio must be in (0, 1), got {self.max_df_ratio}")
+        if self.merge_gap < 0:
+            raise SettingsError(f"similarity.merge_gap must be >= 0, got {self.merge_gap}")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, validated when built."""
 
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    similarity: SimilaritySettings = field(default_factory=SimilaritySettings)
     # Extra lexicon folders whose files extend (never replace) the packaged ones, in order.
     extra_lexicon_dirs: tuple[str, ...] = ()
     lexicon_dir: str = str(DEFAULT_LEXICON_DIR)
@@ -59,6 +85,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         self.ingest.validate()
+        self.similarity.validate()
         if not Path(self.lexicon_dir).is_dir():
             raise SettingsError(f"lexicon_dir {self.lexicon_dir!r} is not a folder")
         for extra in self.extra_lexicon_dirs:

@@ -1,0 +1,254 @@
+"""Copy detection across a corpus, in named stages:
+normalise → fingerprint → index → candidates → verify/align → cluster.
+
+``detect(items)`` takes the reports (clean text, unit, year, typos) and returns the verified copy
+pairs with aligned passages and the copy rings, with each stage timed and counted in ``stats``.
+Pairs are judged copies by passage evidence (rare shared fingerprints inside exact matches), never
+by one similarity score; the same unit's reports of different years give ``repeats_last_year``,
+a match with a reference text gives ``template_site``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pipeline.settings import Settings
+from pipeline.similarity import align, cluster, index
+from pipeline.similarity.fingerprint import Fingerprints, Params, fingerprint
+from pipeline.similarity.normalize import Normalised, normalise
+
+__all__ = ["Item", "Pair", "Passage", "Result", "detect", "params_of"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One report as copy detection sees it."""
+
+    key: str  # the path shown to users
+    text: str  # clean text
+    unit: str | None = None
+    year: int | None = None
+    typos: tuple[tuple[str, int, int], ...] = ()  # (text, start, end) of typos and laundered words
+    reference: bool = False  # a known model text (范文), not a submitted report
+
+
+@dataclass(frozen=True)
+class Passage:
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    text: str
+    rare: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a_start": self.a_start,
+            "a_end": self.a_end,
+            "b_start": self.b_start,
+            "b_end": self.b_end,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    b: str
+    kind: str  # copy | repeats_last_year | template_site
+    similarity: float
+    copy_ratio_a: float
+    copy_ratio_b: float
+    passages: tuple[Passage, ...]
+    shared_typos: tuple[str, ...]
+
+    @property
+    def evidence(self) -> int:
+        """Strength of evidence: rare shared fingerprints, with each shared typo worth ten."""
+        return sum(p.rare for p in self.passages) + 10 * len(self.shared_typos)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "similarity": round(self.similarity, 4),
+            "copy_ratio_a": round(self.copy_ratio_a, 4),
+            "copy_ratio_b": round(self.copy_ratio_b, 4),
+            "passages": [p.to_json() for p in self.passages],
+            "shared_typos": list(self.shared_typos),
+        }
+
+
+@dataclass
+class Result:
+    pairs: list[Pair]
+    clusters: list[list[str]]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pairs": [p.to_json() for p in self.pairs], "clusters": self.clusters}
+
+
+def params_of(settings: Settings) -> Params:
+    s = settings.similarity
+    return Params(k=s.k, w=s.w, seed=s.seed)
+
+
+class _Timer:
+    def __init__(self, stats: dict[str, Any]) -> None:
+        self.stats = stats
+        self.stats.setdefault("seconds", {})
+
+    def stage(self, name: str):  # -> context manager
+        timer = self
+
+        class _Stage:
+            def __enter__(self) -> None:
+                self.t = time.perf_counter()
+
+            def __exit__(self, *exc: object) -> None:
+                timer.stats["seconds"][name] = round(
+                    timer.stats["seconds"].get(name, 0.0) + time.perf_counter() - self.t, 4
+                )
+
+        return _Stage()
+
+
+def prepare(item: Item, settings: Settings) -> tuple[Normalised, Fingerprints]:
+    """Normalise and fingerprint one report (a pure function: runs in worker processes too)."""
+    norm = normalise(item.text, settings)
+    return norm, fingerprint(norm, params_of(settings))
+
+
+def detect(
+    items: Sequence[Item],
+    settings: Settings | None = None,
+    prepared: Sequence[tuple[Normalised, Fingerprints]] | None = None,
+) -> Result:
+    settings = settings or Settings()
+    cfg = settings.similarity
+    stats: dict[str, Any] = {"documents": len(items)}
+    timer = _Timer(stats)
+    with timer.stage("normalise+fingerprint"):
+        prepared = list(prepared) if prepared is not None else [prepare(item, settings) for item in items]
+    norms = [p[0] for p in prepared]
+    fps = [p[1] for p in prepared]
+    stats["fingerprints"] = int(sum(len(f.hashes) for f in fps))
+
+    max_df = max(cfg.min_max_df, math.ceil(cfg.max_df_ratio * len(items)))
+    with timer.stage("index"):
+        idx, hashes, docs = index.build(fps, max_df)
+    with timer.stage("candidates"):
+        rows = index.candidate_pairs(hashes, docs, max_df, cfg.min_shared)
+        wanted = {(int(a), int(b)) for a, b, _ in rows}
+        wanted |= _same_unit_pairs(items)
+        wanted = {(a, b) for a, b in wanted if not (items[a].reference and items[b].reference)}
+    stats["max_df"] = max_df
+    stats["candidates"] = len(wanted)
+
+    pairs: list[Pair] = []
+    with timer.stage("verify+align"):
+        rare = [idx.is_rare(f.hashes) for f in fps]
+        for a, b in sorted(wanted):
+            pair = _verify(items[a], items[b], norms[a], norms[b], fps[a], fps[b], rare[a], cfg, idx.params.k)
+            if pair is not None:
+                pairs.append(pair)
+    stats["pairs"] = len(pairs)
+    with timer.stage("cluster"):
+        rings = cluster.clusters((p.a, p.b) for p in pairs if p.kind == "copy")
+    pairs.sort(key=lambda p: (-p.evidence, p.a, p.b))
+    return Result(pairs=pairs, clusters=rings, stats=stats)
+
+
+def _same_unit_pairs(items: Sequence[Item]) -> set[tuple[int, int]]:
+    """The same unit's reports of different years are always compared."""
+    by_unit: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        if item.unit and item.year and not item.reference:
+            by_unit.setdefault(item.unit, []).append(i)
+    out = set()
+    for members in by_unit.values():
+        for x in members:
+            for y in members:
+                if x < y and items[x].year != items[y].year:
+                    out.add((x, y))
+    return out
+
+
+def _verify(
+    ia: Item,
+    ib: Item,
+    na: Normalised,
+    nb: Normalised,
+    fa: Fingerprints,
+    fb: Fingerprints,
+    rare_a: np.ndarray,
+    cfg: Any,
+    k: int,
+) -> Pair | None:
+    matches = align.exact_matches(na.text, nb.text, fa, fb, k)
+    if not matches:
+        return None
+    merged = align.merge(matches, cfg.merge_gap)
+    shared = np.isin(fa.hashes, fb.hashes)
+    counted = align.count_rare(merged, fa, rare_a, shared, k)
+    kept = [m for m in counted if m.length >= cfg.min_passage and m.rare > 0]
+    if sum(m.rare for m in kept) < cfg.min_rare:
+        return None
+    passages = []
+    for m in kept:
+        a_s, a_e = int(na.pos[m.a_start]), int(na.pos[m.a_end - 1]) + 1
+        b_s, b_e = int(nb.pos[m.b_start]), int(nb.pos[m.b_end - 1]) + 1
+        passages.append(Passage(a_s, a_e, b_s, b_e, ia.text[a_s:a_e], m.rare))
+    ratio_a = _covered(((p.a_start, p.a_end) for p in passages), len(ia.text))
+    ratio_b = _covered(((p.b_start, p.b_end) for p in passages), len(ib.text))
+    shared_norm = sum(m.length for m in kept)
+    similarity = 2 * shared_norm / max(len(na.text) + len(nb.text), 1)
+    typos = _shared_typos(ia, ib, passages)
+    if ia.reference or ib.reference:
+        kind = "template_site"
+    elif ia.unit and ia.unit == ib.unit and ia.year and ib.year and ia.year != ib.year:
+        kind = "repeats_last_year"
+    else:
+        kind = "copy"
+    a, b = (ia, ib) if not ia.reference else (ib, ia)
+    if a is not ia:  # keep the submitted report first, offsets swapped with it
+        passages = [
+            Passage(p.b_start, p.b_end, p.a_start, p.a_end, ib.text[p.b_start : p.b_end], p.rare)
+            for p in passages
+        ]
+        ratio_a, ratio_b = ratio_b, ratio_a
+    return Pair(
+        a=a.key,
+        b=b.key,
+        kind=kind,
+        similarity=min(similarity, 1.0),
+        copy_ratio_a=ratio_a,
+        copy_ratio_b=ratio_b,
+        passages=tuple(passages),
+        shared_typos=typos,
+    )
+
+
+def _covered(spans, length: int) -> float:
+    total = 0
+    end = -1
+    for s, e in sorted(spans):
+        if e <= end:
+            continue
+        total += e - max(s, end)
+        end = e
+    return total / length if length else 0.0
+
+
+def _shared_typos(ia: Item, ib: Item, passages: list[Passage]) -> tuple[str, ...]:
+    """Typos and laundered words that both texts have inside the passages they share."""
+    in_a = {t for t, s, _ in ia.typos if any(p.a_start <= s < p.a_end for p in passages)}
+    in_b = {t for t, s, _ in ib.typos if any(p.b_start <= s < p.b_end for p in passages)}
+    return tuple(sorted(in_a & in_b))

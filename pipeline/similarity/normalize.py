@@ -1,0 +1,106 @@
+"""Stage "normalise": the text copy detection compares, with a map back to the clean text.
+
+Laundered substitutions are undone (效劳 → 服务 …) so a laundered copy matches its source;
+punctuation and spaces are dropped (re-punctuating must not hide a copy); redaction placeholders
+collapse to one ``X``; stock pieces (titles, the opening formula, headings, formulations) are marked
+so they never count as evidence. ``pos[i]`` is the clean-text offset of normalised character ``i``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from pipeline.analyzers.typos import lexicon as typo_lexicon
+from pipeline.lexicons import compile_patterns, read_groups, read_table
+from pipeline.settings import Settings
+
+# Part of every fingerprint's identity: change it when normalisation changes.
+NORMALISATION_VERSION = 1
+_KEEP = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]")
+_PLACEHOLDER = re.compile(r"[X×xＸ]{2,}|(?<![A-Za-z])[Xx](?![A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised text, its map to clean offsets, and which characters are stock."""
+
+    text: str
+    pos: np.ndarray  # int32, len(text)
+    stock: np.ndarray  # bool, len(text)
+    clean_len: int
+
+
+@lru_cache(maxsize=4)
+def _stock_patterns(lexicon_dir: str, extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    settings = Settings(lexicon_dir=lexicon_dir, extra_lexicon_dirs=extra)
+    patterns: list[re.Pattern[str]] = []
+    for group, entries in read_groups("stock_phrases.txt", settings).items():
+        patterns += compile_patterns("stock_phrases.txt", group, entries)
+    words: set[str] = set()
+    for name, members in read_table("formulations.txt", settings, 2):
+        words.add(name)
+        words.update(m.strip() for m in members.split("、") if len(m.strip()) >= 2)
+    if words:
+        patterns.append(re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))))
+    return tuple(patterns)
+
+
+def _unlaunder(text: str, settings: Settings) -> tuple[str, list[int]]:
+    """Replace laundered forms by their originals; returns the text and, per char, its source offset."""
+    lex = typo_lexicon(settings.lexicon_dir, settings.extra_lexicon_dirs)
+    edits: dict[int, tuple[int, str]] = {}
+    for form, original, pattern in lex.laundered:
+        for m in pattern.finditer(text):
+            s = text.find(form, m.start(), m.end())
+            if s >= 0:
+                edits.setdefault(s, (len(form), original))
+    if not edits:
+        return text, list(range(len(text)))
+    out: list[str] = []
+    src: list[int] = []
+    i = 0
+    for s in sorted(edits):
+        if s < i:
+            continue
+        out.append(text[i:s])
+        src.extend(range(i, s))
+        length, original = edits[s]
+        out.append(original)
+        src.extend(min(s + k, s + length - 1) for k in range(len(original)))
+        i = s + length
+    out.append(text[i:])
+    src.extend(range(i, len(text)))
+    return "".join(out), src
+
+
+def normalise(clean: str, settings: Settings | None = None) -> Normalised:
+    settings = settings or Settings()
+    text, src = _unlaunder(clean, settings)
+    stock_clean = np.zeros(len(clean) + 1, dtype=bool)
+    for pattern in _stock_patterns(settings.lexicon_dir, settings.extra_lexicon_dirs):
+        for m in pattern.finditer(clean):
+            stock_clean[m.start() : m.end()] = True
+    placeholder_at = {m.start(): m.end() for m in _PLACEHOLDER.finditer(text)}
+    chars: list[str] = []
+    pos: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        end = placeholder_at.get(i)
+        if end is not None:
+            chars.append("X")
+            pos.append(src[i])
+            i = end
+            continue
+        ch = text[i]
+        if _KEEP.match(ch):
+            chars.append(ch.lower())
+            pos.append(src[i])
+        i += 1
+    pos_arr = np.asarray(pos, dtype=np.int32)
+    stock = stock_clean[pos_arr] if len(pos_arr) else np.zeros(0, dtype=bool)
+    return Normalised("".join(chars), pos_arr, stock, len(clean))
