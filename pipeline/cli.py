@@ -222,6 +222,51 @@ def _print_pairs(result) -> None:
             print("  " + "  ".join(ring))
 
 
+def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.batch import run_batch
+
+    summary = run_batch(
+        args.path,
+        args.db,
+        settings,
+        workers=args.workers or _default_workers(),
+        scheduler=args.scheduler,
+        reference=args.reference,
+    )
+    for line in summary.lines():
+        print(line, file=sys.stderr)
+    for path, reason in summary.failures:
+        _fail(f"{path}: {reason}")
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _default_workers() -> int:
+    from pipeline.work import default_workers
+
+    return default_workers()
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.export import export
+    from pipeline.store import Store
+
+    text = export(Store(args.db), args.format, args.out)
+    if text is not None:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_votes(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from pipeline.store import Store
+    from pipeline.votes import import_votes
+
+    n = import_votes(Path(args.file), Store(args.db), args.year)
+    print(f"imported votes for {n} units", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
@@ -246,6 +291,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "analyze": cmd_analyze,
     "train": cmd_train,
     "similar": cmd_similar,
+    "batch": cmd_batch,
+    "export": cmd_export,
+    "votes": cmd_votes,
     "demo": cmd_demo,
 }
 
@@ -276,6 +324,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--reference", metavar="DIR", help="a folder of known model texts (范文)")
     p.add_argument("--min-passage", type=int, default=0, help="shortest passage shown, in characters")
+
+    p = sub.add_parser("batch", help="analyze a corpus folder, find copies, store everything (resumable)")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--db", default="sqlite:///shuzhi.db", help="database URL (default sqlite:///shuzhi.db)")
+    p.add_argument("--workers", type=int, default=0, help="local processes (default: one per core)")
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a dask.distributed scheduler, e.g. tcp://10.0.0.5:8786"
+    )
+    p.add_argument("--reference", metavar="DIR", help="a folder of known model texts (范文)")
+
+    p = sub.add_parser("export", help="write what a batch stored: csv, xlsx or json")
+    p.add_argument("--db", default="sqlite:///shuzhi.db")
+    p.add_argument("--format", choices=["csv", "xlsx", "json"], required=True)
+    p.add_argument("--out", metavar="FILE")
+
+    p = sub.add_parser("votes", help="测评 votes")
+    vsub = p.add_subparsers(dest="votes_command", required=True)
+    v = vsub.add_parser("import", help="import a votes sheet (csv/xlsx: unit, 好, 较好, 一般, 差[, year])")
+    v.add_argument("file", metavar="FILE")
+    v.add_argument("--db", default="sqlite:///shuzhi.db")
+    v.add_argument("--year", type=int, help="the year, when the sheet has no year column")
 
     p = sub.add_parser("train", help="rebuild models/sentence_type.joblib and its model card")
     p.add_argument("--out", help="model folder (default: the settings' model_dir)")

@@ -26,3 +26,26 @@ def test_tokens_and_sentences_point_into_text() -> None:
 def test_pipeline_says_which_it_uses() -> None:
     name = pipeline_name()
     assert "zh_core_web_sm" in name or "blank zh + jieba" in name
+
+
+def test_fast_path_equals_blank_spacy_pipeline(samples) -> None:
+    """Without the model, parse() skips building a spaCy Doc; it must cut exactly what the blank
+    spaCy pipeline (jieba segmenter + sentencizer) cuts."""
+    from pipeline.ingest import load
+    from pipeline.nlp import fast_parse, from_spacy, get_nlp
+
+    nlp = get_nlp()
+    if nlp.has_pipe("parser"):
+        import spacy
+
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        from pipeline.nlp import SENTENCE_PUNCT
+
+        nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_PUNCT})
+    for path in sorted(samples.glob("*.txt")):
+        text = load(path).text
+        slow, fast = from_spacy(nlp(text)), fast_parse(text)
+        assert [(t.text, t.start) for t in slow.tokens if t.text.strip()] == [
+            (t.text, t.start) for t in fast.tokens if t.text.strip()
+        ]
+        assert [(s.start, s.end) for s in slow.sentences] == [(s.start, s.end) for s in fast.sentences]

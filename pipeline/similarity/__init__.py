@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,21 +131,39 @@ def detect(
     settings: Settings | None = None,
     prepared: Sequence[tuple[Normalised, Fingerprints]] | None = None,
 ) -> Result:
+    """Copy detection over reports held in memory."""
     settings = settings or Settings()
-    cfg = settings.similarity
-    stats: dict[str, Any] = {"documents": len(items)}
+    stats: dict[str, Any] = {}
     timer = _Timer(stats)
     with timer.stage("normalise+fingerprint"):
         prepared = list(prepared) if prepared is not None else [prepare(item, settings) for item in items]
-    norms = [p[0] for p in prepared]
-    fps = [p[1] for p in prepared]
-    stats["fingerprints"] = int(sum(len(f.hashes) for f in fps))
+    return detect_core(
+        list(items), [p[1] for p in prepared], lambda i: (items[i], prepared[i][0]), settings, stats
+    )
 
+
+def detect_core(
+    items: Sequence[Item],
+    fps: Sequence[Fingerprints],
+    fetch: Callable[[int], tuple[Item, Normalised]],
+    settings: Settings,
+    stats: dict[str, Any] | None = None,
+    join: Callable[[Sequence[Fingerprints], int, int], tuple[Any, np.ndarray]] | None = None,
+) -> Result:
+    """Copy detection from fingerprints; texts are fetched only for the pairs that need verifying.
+
+    ``items`` need only key, unit, year and reference here (their text may be empty): ``fetch(i)``
+    returns the full Item and its normalised text when pair verification needs them. ``join`` replaces
+    the in-process fingerprint join (the Dask path passes a shuffle-based one).
+    """
+    cfg = settings.similarity
+    stats = stats if stats is not None else {}
+    stats["documents"] = len(items)
+    timer = _Timer(stats)
+    stats["fingerprints"] = int(sum(len(f.hashes) for f in fps))
     max_df = max(cfg.min_max_df, math.ceil(cfg.max_df_ratio * len(items)))
-    with timer.stage("index"):
-        idx, hashes, docs = index.build(fps, max_df)
-    with timer.stage("candidates"):
-        rows = index.candidate_pairs(hashes, docs, max_df, cfg.min_shared)
+    with timer.stage("index+candidates"):
+        idx, rows = (join or _local_join)(fps, max_df, cfg.min_shared)
         wanted = {(int(a), int(b)) for a, b, _ in rows}
         wanted |= _same_unit_pairs(items)
         wanted = {(a, b) for a, b in wanted if not (items[a].reference and items[b].reference)}
@@ -154,9 +172,11 @@ def detect(
 
     pairs: list[Pair] = []
     with timer.stage("verify+align"):
-        rare = [idx.is_rare(f.hashes) for f in fps]
         for a, b in sorted(wanted):
-            pair = _verify(items[a], items[b], norms[a], norms[b], fps[a], fps[b], rare[a], cfg, idx.params.k)
+            item_a, norm_a = fetch(a)
+            item_b, norm_b = fetch(b)
+            rare_a = idx.is_rare(fps[a].hashes)
+            pair = _verify(item_a, item_b, norm_a, norm_b, fps[a], fps[b], rare_a, cfg, idx.params.k)
             if pair is not None:
                 pairs.append(pair)
     stats["pairs"] = len(pairs)
@@ -164,6 +184,11 @@ def detect(
         rings = cluster.clusters((p.a, p.b) for p in pairs if p.kind == "copy")
     pairs.sort(key=lambda p: (-p.evidence, p.a, p.b))
     return Result(pairs=pairs, clusters=rings, stats=stats)
+
+
+def _local_join(fps: Sequence[Fingerprints], max_df: int, min_shared: int) -> tuple[index.Index, np.ndarray]:
+    idx, hashes, docs = index.build(list(fps), max_df)
+    return idx, index.candidate_pairs(hashes, docs, max_df, min_shared)
 
 
 def _same_unit_pairs(items: Sequence[Item]) -> set[tuple[int, int]]:

@@ -1,0 +1,550 @@
+"""Storage: one SQLAlchemy Core schema, SQLite by default, PostgreSQL by URL.
+
+Everything a batch produces is stored here and everything the dashboard and ``export`` show is read
+from here. Rows carry no run ids or timestamps (those live in ``runs`` and ``reviews``), and every
+id is assigned in sorted order, so the same corpus stores the same rows however the run went
+(killed and resumed, local or on Dask, SQLite or PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import json
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+
+from pipeline.errors import ShuzhiError
+
+SCHEMA_VERSION = 1
+DEFAULT_URL = "sqlite:///shuzhi.db"
+DECISIONS = ("通过", "退回修改", "约谈提醒")
+
+metadata = MetaData()
+
+meta_table = Table(
+    "meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False)
+)
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("root", Text, nullable=False),
+    Column("analyzed", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("status", String(16), nullable=False, default="running"),
+)
+reports = Table(
+    "reports",
+    metadata,
+    Column("path", String(1024), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("report_id", String(32), nullable=False),
+    Column("unit", Text),
+    Column("year", Integer),
+    Column("author", Text),
+    Column("level", Text),
+    Column("genre", String(16), nullable=False),
+    Column("genre_confidence", Float, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("flags", Text, nullable=False),  # JSON list
+    Column("personal", Integer, nullable=False),
+    Column("collective", Integer, nullable=False),
+    Column("institutional", Integer, nullable=False),
+    Column("personal_share", Float, nullable=False),
+    Column("achievement_share", Float, nullable=False),
+    Column("problem_share", Float, nullable=False),
+    Column("plan_share", Float, nullable=False),
+    Column("missing", Text, nullable=False),  # JSON list
+    Column("chars", Integer, nullable=False),
+    Column("clean_text", Text, nullable=False),
+    Column("result", Text, nullable=False),  # the full `analyze --json` object
+    Column("ingest", Text, nullable=False),  # removed lines, repairs, warnings, hints, converted_from
+)
+findings = Table(
+    "findings",
+    metadata,
+    Column("path", String(1024), ForeignKey("reports.path", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("analyzer", String(32), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("severity", String(8), nullable=False),
+)
+fingerprints = Table(
+    "fingerprints",
+    metadata,
+    Column("path", String(1024), ForeignKey("reports.path", ondelete="CASCADE"), primary_key=True),
+    Column("params", Text, nullable=False),
+    Column("hashes", LargeBinary, nullable=False),
+    Column("positions", LargeBinary, nullable=False),
+)
+errors = Table(
+    "errors",
+    metadata,
+    Column("path", String(1024), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+pairs = Table(
+    "pairs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("a", String(1024), nullable=False),
+    Column("b", String(1024), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("similarity", Float, nullable=False),
+    Column("copy_ratio_a", Float, nullable=False),
+    Column("copy_ratio_b", Float, nullable=False),
+    Column("shared_typos", Text, nullable=False),  # JSON list
+    Column("evidence", Integer, nullable=False),
+)
+passages = Table(
+    "passages",
+    metadata,
+    Column("pair_id", Integer, ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("a_start", Integer, nullable=False),
+    Column("a_end", Integer, nullable=False),
+    Column("b_start", Integer, nullable=False),
+    Column("b_end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+clusters = Table(
+    "clusters",
+    metadata,
+    Column("cluster", Integer, primary_key=True),
+    Column("path", String(1024), primary_key=True),
+)
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("path", String(1024), nullable=False, index=True),
+    Column("decision", String(16), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("reviewer", Text, nullable=False),
+    Column("decided_at", String(32), nullable=False),
+)
+votes = Table(
+    "votes",
+    metadata,
+    Column("unit", String(512), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("good", Integer, nullable=False),
+    Column("fairly_good", Integer, nullable=False),
+    Column("average", Integer, nullable=False),
+    Column("poor", Integer, nullable=False),
+    Column("valid", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+)
+
+
+class StoreError(ShuzhiError):
+    """The database cannot be used (wrong schema, missing driver, not a shuzhi database)."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL and foreign keys, PostgreSQL needs the postgres extra."""
+    if url.startswith("postgresql"):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError as exc:
+            raise ImportError(
+                "PostgreSQL needs the psycopg driver: pip install 'shuzhi[postgres]' (or psycopg[binary])"
+            ) from exc
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+    return engine
+
+
+@dataclass
+class Record:
+    """What one analyzed (or failed) file contributes to the store."""
+
+    path: str
+    content_hash: str
+    result: dict[str, Any] | None = None
+    clean_text: str | None = None
+    ingest: dict[str, Any] | None = None
+    meta: dict[str, Any] | None = None
+    fp_params: dict[str, Any] | None = None
+    fp_hashes: bytes | None = None
+    fp_positions: bytes | None = None
+    error_code: str | None = None
+    error: str | None = None
+
+
+class Store:
+    """The database of one review (a year's corpus, possibly with earlier years)."""
+
+    def __init__(self, url: str = DEFAULT_URL) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._ensure_schema()
+
+    # -- schema ---------------------------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        names = set(inspect(self.engine).get_table_names())
+        if names and "meta" not in names:
+            raise StoreError(
+                f"{self.url}: not a shuzhi database (tables {sorted(names)[:5]} but no meta table)"
+            )
+        if "meta" in names:
+            with self.engine.connect() as conn:
+                row = conn.execute(
+                    select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+                ).first()
+            version = int(row[0]) if row else 0
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.url}: database schema version {version} is newer than this shuzhi's ({SCHEMA_VERSION}); "
+                    "upgrade shuzhi"
+                )
+            if version < SCHEMA_VERSION:
+                self._upgrade(version)
+        metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            if not conn.execute(select(meta_table).where(meta_table.c.key == "schema_version")).first():
+                conn.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
+
+    def _upgrade(self, version: int) -> None:
+        """Upgrades from older schema versions; there are none before version 1."""
+        raise StoreError(
+            f"{self.url}: database schema version {version} is older than any this shuzhi can upgrade; "
+            "re-run the batch into a new database"
+        )
+
+    # -- runs -----------------------------------------------------------------------------------
+    def start_run(self, root: str) -> int:
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(insert(runs).values(started_at=_now(), root=root)).inserted_primary_key[0]
+            )
+
+    def finish_run(self, run_id: int, analyzed: int, skipped: int, failed: int, status: str = "done") -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == run_id)
+                .values(finished_at=_now(), analyzed=analyzed, skipped=skipped, failed=failed, status=status)
+            )
+
+    # -- reports --------------------------------------------------------------------------------
+    def known_hashes(self) -> dict[str, str]:
+        """path → content hash of every stored report and stored failure."""
+        with self.engine.connect() as conn:
+            out = {
+                r.path: r.content_hash for r in conn.execute(select(reports.c.path, reports.c.content_hash))
+            }
+            out.update(
+                {r.path: r.content_hash for r in conn.execute(select(errors.c.path, errors.c.content_hash))}
+            )
+        return out
+
+    def save(self, records: Sequence[Record]) -> None:
+        """Replace the stored results of these files, all in one transaction."""
+        if not records:
+            return
+        with self.engine.begin() as conn:
+            paths = [r.path for r in records]
+            for table in (findings, fingerprints, errors):
+                conn.execute(delete(table).where(table.c.path.in_(paths)))
+            conn.execute(delete(reports).where(reports.c.path.in_(paths)))
+            report_rows, finding_rows, fp_rows, error_rows = [], [], [], []
+            for r in records:
+                if r.result is None:
+                    error_rows.append(
+                        {
+                            "path": r.path,
+                            "content_hash": r.content_hash,
+                            "code": r.error_code or "error",
+                            "reason": r.error or "",
+                        }
+                    )
+                    continue
+                report_rows.append(_report_row(r))
+                for seq, f in enumerate(r.result["findings"]):
+                    finding_rows.append({"path": r.path, "seq": seq, **f})
+                if r.fp_hashes is not None:
+                    fp_rows.append(
+                        {
+                            "path": r.path,
+                            "params": json.dumps(r.fp_params, sort_keys=True),
+                            "hashes": r.fp_hashes,
+                            "positions": r.fp_positions,
+                        }
+                    )
+            for table, rows in (
+                (reports, report_rows),
+                (findings, finding_rows),
+                (fingerprints, fp_rows),
+                (errors, error_rows),
+            ):
+                if rows:
+                    conn.execute(insert(table), rows)
+
+    def delete_missing(self, present: Iterable[str]) -> int:
+        """Forget files that are no longer in the corpus folder."""
+        keep = set(present)
+        stored = set(self.known_hashes())
+        gone = sorted(stored - keep)
+        if gone:
+            with self.engine.begin() as conn:
+                for table in (findings, fingerprints, errors, reports):
+                    conn.execute(delete(table).where(table.c.path.in_(gone)))
+        return len(gone)
+
+    def report_count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(reports)).scalar_one())
+
+    def fingerprint_rows(self) -> Iterator[tuple[str, str | None, int | None, dict, bytes, bytes]]:
+        """(path, unit, year, params, hashes, positions) of every report, sorted by path."""
+        query = (
+            select(
+                reports.c.path,
+                reports.c.unit,
+                reports.c.year,
+                fingerprints.c.params,
+                fingerprints.c.hashes,
+                fingerprints.c.positions,
+            )
+            .join(fingerprints, fingerprints.c.path == reports.c.path)
+            .order_by(reports.c.path)
+        )
+        with self.engine.connect() as conn:
+            for r in conn.execute(query):
+                yield r.path, r.unit, r.year, json.loads(r.params), bytes(r.hashes), bytes(r.positions)
+
+    def text_and_typos(self, path: str) -> tuple[str, list[tuple[str, int, int]]]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(reports.c.clean_text, reports.c.result).where(reports.c.path == path)
+            ).one()
+        typos = [(t["text"], t["start"], t["end"]) for t in json.loads(row.result)["typos"]]
+        return row.clean_text, typos
+
+    def report(self, path: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(reports).where(reports.c.path == path)).first()
+        return dict(row._mapping) if row else None
+
+    # -- similarity -----------------------------------------------------------------------------
+    def replace_similarity(self, pair_list: Sequence[Any], rings: Sequence[Sequence[str]]) -> None:
+        """Store verified pairs (sorted) with their passages, and the copy rings, replacing the old."""
+        ordered = sorted(pair_list, key=lambda p: (p.a, p.b, p.kind))
+        with self.engine.begin() as conn:
+            conn.execute(delete(passages))
+            conn.execute(delete(pairs))
+            conn.execute(delete(clusters))
+            pair_rows, passage_rows = [], []
+            for pid, p in enumerate(ordered, 1):
+                pair_rows.append(
+                    {
+                        "id": pid,
+                        "a": p.a,
+                        "b": p.b,
+                        "kind": p.kind,
+                        "similarity": round(p.similarity, 6),
+                        "copy_ratio_a": round(p.copy_ratio_a, 6),
+                        "copy_ratio_b": round(p.copy_ratio_b, 6),
+                        "shared_typos": json.dumps(list(p.shared_typos), ensure_ascii=False),
+                        "evidence": p.evidence,
+                    }
+                )
+                for seq, q in enumerate(p.passages):
+                    passage_rows.append(
+                        {
+                            "pair_id": pid,
+                            "seq": seq,
+                            "a_start": q.a_start,
+                            "a_end": q.a_end,
+                            "b_start": q.b_start,
+                            "b_end": q.b_end,
+                            "text": q.text,
+                        }
+                    )
+            if pair_rows:
+                conn.execute(insert(pairs), pair_rows)
+            if passage_rows:
+                conn.execute(insert(passages), passage_rows)
+            ring_rows = [
+                {"cluster": n, "path": path}
+                for n, ring in enumerate(sorted(map(sorted, rings)), 1)
+                for path in ring
+            ]
+            if ring_rows:
+                conn.execute(insert(clusters), ring_rows)
+
+    # -- reviews and votes ----------------------------------------------------------------------
+    def add_review(self, path: str, decision: str, note: str, reviewer: str) -> None:
+        if decision not in DECISIONS:
+            raise ValueError(f"decision must be one of {DECISIONS}, got {decision!r}")
+        if not reviewer.strip():
+            raise ValueError("a review needs the reviewer's name")
+        with self.engine.begin() as conn:
+            if not conn.execute(select(reports.c.path).where(reports.c.path == path)).first():
+                raise ValueError(f"no report {path!r} in the database")
+            conn.execute(
+                insert(reviews).values(
+                    path=path, decision=decision, note=note, reviewer=reviewer.strip(), decided_at=_now()
+                )
+            )
+
+    def latest_reviews(self) -> dict[str, dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(reviews).order_by(reviews.c.path, reviews.c.id)).all()
+        out: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            out[r.path] = dict(r._mapping)
+        return out
+
+    def units(self) -> dict[str, list[int]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(reports.c.unit, reports.c.year).where(reports.c.unit.is_not(None))
+            ).all()
+        out: dict[str, list[int]] = {}
+        for unit, year in rows:
+            out.setdefault(unit, [])
+            if year is not None and year not in out[unit]:
+                out[unit].append(year)
+        return out
+
+    def replace_votes(self, rows: Sequence[dict[str, Any]]) -> None:
+        with self.engine.begin() as conn:
+            for row in rows:
+                conn.execute(delete(votes).where(votes.c.unit == row["unit"], votes.c.year == row["year"]))
+            if rows:
+                conn.execute(insert(votes), list(rows))
+
+    # -- reading everything ---------------------------------------------------------------------
+    def export_data(self) -> dict[str, Any]:
+        """The contract's export object: every list sorted, floats rounded, so exports are byte-stable."""
+        reviewed = self.latest_reviews()
+        with self.engine.connect() as conn:
+            report_rows = conn.execute(select(reports).order_by(reports.c.path)).all()
+            pair_rows = conn.execute(select(pairs).order_by(pairs.c.a, pairs.c.b, pairs.c.kind)).all()
+            ring_rows = conn.execute(select(clusters).order_by(clusters.c.cluster, clusters.c.path)).all()
+            error_rows = conn.execute(select(errors).order_by(errors.c.path)).all()
+        max_ratio: dict[str, float] = {}
+        for p in pair_rows:
+            max_ratio[p.a] = max(max_ratio.get(p.a, 0.0), p.copy_ratio_a)
+            max_ratio[p.b] = max(max_ratio.get(p.b, 0.0), p.copy_ratio_b)
+        out_reports = []
+        for r in report_rows:
+            review = reviewed.get(r.path)
+            out_reports.append(
+                {
+                    "path": r.path,
+                    "unit": r.unit,
+                    "year": r.year,
+                    "author": r.author,
+                    "genre": r.genre,
+                    "score": round(r.score, 4),
+                    "flags": json.loads(r.flags),
+                    "personal": r.personal,
+                    "personal_share": round(r.personal_share, 4),
+                    "achievement_share": round(r.achievement_share, 4),
+                    "missing": json.loads(r.missing),
+                    "max_copy_ratio": round(max_ratio.get(r.path, 0.0), 4),
+                    "decision": review["decision"] if review else None,
+                }
+            )
+        grouped: dict[int, list[str]] = {}
+        for row in ring_rows:
+            grouped.setdefault(row.cluster, []).append(row.path)
+        return {
+            "reports": out_reports,
+            "pairs": [
+                {
+                    "a": p.a,
+                    "b": p.b,
+                    "kind": p.kind,
+                    "copy_ratio_a": round(p.copy_ratio_a, 4),
+                    "copy_ratio_b": round(p.copy_ratio_b, 4),
+                    "shared_typos": sorted(json.loads(p.shared_typos)),
+                }
+                for p in pair_rows
+            ],
+            "clusters": sorted(sorted(v) for v in grouped.values()),
+            "errors": [{"path": e.path, "reason": e.reason} for e in error_rows],
+        }
+
+
+def _report_row(r: Record) -> dict[str, Any]:
+    res = r.result or {}
+    meta = r.meta or {}
+    fp = res["first_person"]
+    bal = res["balance"]
+    return {
+        "path": r.path,
+        "content_hash": r.content_hash,
+        "report_id": res["id"],
+        "unit": res.get("unit"),
+        "year": res.get("year"),
+        "author": meta.get("author"),
+        "level": meta.get("level"),
+        "genre": res["genre"]["label"],
+        "genre_confidence": res["genre"]["confidence"],
+        "score": res["score"],
+        "flags": json.dumps(sorted(res["flags"]), ensure_ascii=False),
+        "personal": fp["personal"],
+        "collective": fp["collective"],
+        "institutional": fp["institutional"],
+        "personal_share": fp["personal_share"],
+        "achievement_share": bal["achievement_share"],
+        "problem_share": bal["problem_share"],
+        "plan_share": bal["plan_share"],
+        "missing": json.dumps(res["sections"]["missing"], ensure_ascii=False),
+        "chars": res["chars"],
+        "clean_text": r.clean_text or "",
+        "result": json.dumps(res, ensure_ascii=False, sort_keys=True),
+        "ingest": json.dumps(r.ingest or {}, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def fingerprint_arrays(hashes: bytes, positions: bytes) -> tuple[np.ndarray, np.ndarray]:
+    return np.frombuffer(hashes, dtype=np.uint64).copy(), np.frombuffer(positions, dtype=np.int32).copy()
