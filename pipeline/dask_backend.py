@@ -8,6 +8,7 @@ pairs are counted exactly as in the local join. Results are identical to the loc
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
@@ -44,7 +45,7 @@ def map_records(address: str, jobs: Sequence[tuple], fn: Callable[[tuple], Any])
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     limit = workers * IN_FLIGHT_PER_WORKER
     pending = iter(jobs)
-    futures = [client.submit(fn, job, pure=False) for job, _ in zip(pending, range(limit), strict=False)]
+    futures = [client.submit(fn, job, pure=False) for job in itertools.islice(pending, limit)]
     queue = as_completed(futures)
     for future in queue:
         result = future.result()

@@ -8,8 +8,8 @@ id is assigned in sorted order, so the same corpus stores the same rows however 
 
 from __future__ import annotations
 
-import json
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
