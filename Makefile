@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # else `spacy download`; without either the product uses a blank Chinese pipeline with jieba.
 ZH_CORE_WEB_SM_WHEEL ?= $(firstword $(wildcard ../shared/models/zh_core_web_sm*.whl))
 
-.PHONY: demo test install model lint clean-venv
+.PHONY: demo test install model sysdeps lint clean-venv
 
 install: $(STAMP)
 
@@ -33,13 +33,30 @@ model: | $(BIN)/python
 	    || echo "zh_core_web_sm: not available here; using the blank Chinese pipeline with jieba"; \
 	fi
 
-test: $(STAMP)
+# Debian packages some tests use: a PostgreSQL server, Chromium for the browser test, a CJK font.
+# Installed when this runs as root with apt-get; otherwise those tests are skipped with the reason.
+sysdeps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null 2>&1 \
+	      || echo "could not install$$missing; the tests that need them will be skipped"; \
+	  else \
+	    echo "not installed:$$missing (the tests that need them will be skipped)"; \
+	  fi; \
+	fi
+
+test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks corpora app.py
 
-demo: $(STAMP)
+demo: $(STAMP) sysdeps
 	$(BIN)/shuzhi demo corpora/samples
 
 clean-venv:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -74,10 +75,8 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory):
         pw = pwd.getpwnam(user)
         os.chmod(base, 0o777)
         for parent in list(base.parents)[:3]:
-            try:
+            with contextlib.suppress(PermissionError):
                 os.chmod(parent, os.stat(parent).st_mode | 0o011)
-            except PermissionError:
-                pass
         data.mkdir()
         os.chown(data, pw.pw_uid, pw.pw_gid)
         as_user = ["runuser", "-u", user, "--"]
