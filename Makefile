@@ -57,7 +57,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks corpora app.py
 
 demo: $(STAMP) sysdeps
-	$(BIN)/shuzhi demo corpora/samples
+	$(BIN)/shuzhi demo corpora/samples --db sqlite:///shuzhi.db
 
 clean-venv:
 	rm -rf $(VENV)

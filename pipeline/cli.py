@@ -83,33 +83,55 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    """Ingest every file of a folder and print what cleaning did to each."""
+    """The main job on a folder: batch it into the database, show a table, start the dashboard."""
+    import os
     from pathlib import Path
 
-    from pipeline.ingest import load
+    from pipeline.batch import run_batch
+    from pipeline.store import Store
 
-    rows = []
     status = EXIT_OK
-    for path in iter_files(args.paths):
-        try:
-            doc = load(path, settings)
-        except ShuzhiError as exc:
-            _fail(str(exc))
-            status = EXIT_FAILED
-            continue
-        rows.append(
-            [
-                Path(path).name[:48],
-                doc.encoding or "",
-                doc.converted_from or "-",
-                str(len(doc.text)),
-                str(len(doc.removed)),
-                ", ".join(sorted({r.kind for r in doc.repairs})) or "-",
-                "; ".join(doc.source_hints) or "-",
-            ]
-        )
-    print(_table(rows, ["file", "encoding", "converted", "chars", "removed", "repairs", "source hints"]))
-    return status
+    for folder in args.paths:
+        summary = run_batch(folder, args.db, settings, workers=_default_workers())
+        for line in summary.lines():
+            print(line, file=sys.stderr)
+        status = max(status, EXIT_FAILED if summary.failed else EXIT_OK)
+    data = Store(args.db).export_data()
+    rows = [
+        [
+            Path(r["path"]).name[:44],
+            r["genre"],
+            f"{r['score']:.0f}",
+            str(r["personal"]),
+            f"{r['achievement_share']:.0%}",
+            f"{r['max_copy_ratio']:.0%}",
+            ", ".join(r["flags"]) or "-",
+        ]
+        for r in sorted(data["reports"], key=lambda r: r["score"])
+    ]
+    print(_table(rows, ["file", "genre", "score", "我", "成绩占比", "相同比例", "flags"]))
+    if args.no_dashboard:
+        return status
+    print(
+        f"\nshuzhi: starting the dashboard at http://localhost:{args.port} (Ctrl-C to stop)", file=sys.stderr
+    )
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    os.environ["SHUZHI_DB"] = args.db
+    os.execvp(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app),
+            "--server.port",
+            str(args.port),
+            "--server.address",
+            "localhost",
+        ],
+    )
+    return status  # not reached
 
 
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
@@ -349,8 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="rebuild models/sentence_type.joblib and its model card")
     p.add_argument("--out", help="model folder (default: the settings' model_dir)")
 
-    p = sub.add_parser("demo", help="run the main job on a folder of reports and show the results")
+    p = sub.add_parser("demo", help="batch a folder into the database, show a table, start the dashboard")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--db", default="sqlite:///shuzhi.db")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--no-dashboard", action="store_true", help="stop after the table")
     return parser
 
 

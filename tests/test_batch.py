@@ -32,9 +32,7 @@ def _corpus(tmp: Path, samples: Path, bad: bool = True) -> Path:
         (root / "bad" / "empty.txt").write_bytes(b"")
         (root / "bad" / "binary.txt").write_bytes(bytes(range(256)) * 30)
         (root / "bad" / "scan.pdf").write_bytes(make_pdf([None, None]))
-        (root / "bad" / "garbage.txt").write_bytes(
-            "党建工作".encode()[:-1] + bytes([0x81, 0x30, 0xFE]) * 200
-        )
+        (root / "bad" / "garbage.txt").write_bytes("党建工作".encode()[:-1] + bytes([0x81, 0x30, 0xFE]) * 200)
         with zipfile.ZipFile(root / "bad" / "bomb.docx", "w", compression=zipfile.ZIP_DEFLATED) as z:
             z.writestr("word/document.xml", b"\0" * (201 * 1024 * 1024))
     return root

@@ -65,7 +65,7 @@ def test_module_entry_point_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
-def test_demo_table(samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", str(samples)]) == 0
+def test_demo_table(samples: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", str(samples), "--db", f"sqlite:///{tmp_path / 'demo.db'}", "--no-dashboard"]) == 0
     out = capsys.readouterr().out
-    assert "2024_soe_transport_group_worklist.docx" in out and "traditional" in out
+    assert "2024_soe_transport_group_worklist.docx" in out and "team_report" in out and "copied" in out

@@ -1,0 +1,1 @@
+"""The reviewers' dashboard: data shaping (data.py, tested without a browser) and Streamlit pages."""

@@ -1,0 +1,479 @@
+"""Data shaping for the dashboard: plain functions of the store, testable without a browser.
+
+The Streamlit pages (pipeline/dashboard/views.py) only lay these results out. Every number a page
+shows is computed here from what the batch stored, and every highlight points at offsets of the
+stored clean text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from pipeline.store import Store, clusters, pairs, passages, reports, reviews, runs, votes
+
+UNREVIEWED = "未审阅"
+FLAG_NAMES = {
+    "team_report": "班子汇报",
+    "achievements_over_third": "成绩超1/3",
+    "missing_sections": "缺少部分",
+    "no_cause_analysis": "无原因剖析",
+    "vague_problems": "问题空泛",
+    "not_a_report": "非述职报告",
+    "template_site": "范文网站",
+    "laundered_text": "洗稿痕迹",
+    "copied": "抄袭",
+    "repeats_last_year": "重复上年",
+}
+PART_NAMES = {"duty": "履职情况", "progress": "工作推进", "problems": "问题及原因", "plans": "下一步打算"}
+FIGURES = {
+    "score": "综合得分：100分起，每个问题标记按 scoring.py 的权重扣分",
+    "personal": "“我”作书记本人讲的次数（不含我们、自我、我县/我局等单位称谓）",
+    "collective": "集体口吻的次数：“我们”，以及党委/党组/班子作句子主语",
+    "institutional": "“我市、我县、我局”等指单位的说法",
+    "personal_share": "含本人“我”的句子占全文字数的比例",
+    "achievement_share": "成绩类句子占全文字数的比例（履职部分的本人履职不计），超过1/3即标记",
+    "problem_share": "问题与原因类句子占全文字数的比例",
+    "plan_share": "下一步措施类句子占全文字数的比例",
+    "max_copy_ratio": "与其他报告相同内容占本报告的最高比例",
+}
+FIGURE_LABELS = {
+    "score": "得分",
+    "personal": "本人“我”",
+    "collective": "集体口吻",
+    "institutional": "单位称谓",
+    "personal_share": "本人“我”句子占比",
+    "achievement_share": "成绩占比",
+    "problem_share": "问题占比",
+    "plan_share": "措施占比",
+    "max_copy_ratio": "最高相同比例",
+}
+# Highlight layers: finding kind → (css class, legend label).
+LAYERS = {
+    ("first_person", "personal"): ("wo-personal", "本人“我”"),
+    ("first_person", "collective"): ("wo-collective", "集体口吻"),
+    ("first_person", "institutional"): ("wo-inst", "单位称谓“我X”"),
+    ("balance", "sentence_achievement"): ("st-achievement", "成绩"),
+    ("balance", "sentence_problem"): ("st-problem", "问题"),
+    ("balance", "sentence_cause"): ("st-cause", "原因"),
+    ("balance", "sentence_plan"): ("st-plan", "措施"),
+    ("typos", "typo"): ("typo", "错别字"),
+    ("typos", "laundered"): ("typo", "洗稿替换词"),
+    ("typos", "formulation"): ("typo", "提法不规范"),
+    ("sections", "vague_problem"): ("vague", "问题空泛"),
+    ("sections", "unanswered_problem"): ("unanswered", "措施未回应"),
+}
+
+
+def data_version(store: Store) -> tuple[int, int, int, int]:
+    """Changes whenever a batch, a decision or a vote import writes: the key of every cached query."""
+    with store.engine.connect() as conn:
+        return (
+            int(conn.execute(select(func.coalesce(func.max(runs.c.id), 0))).scalar_one()),
+            int(conn.execute(select(func.coalesce(func.max(reviews.c.id), 0))).scalar_one()),
+            int(conn.execute(select(func.count()).select_from(votes)).scalar_one()),
+            int(conn.execute(select(func.count()).select_from(reports)).scalar_one()),
+        )
+
+
+def overview(store: Store) -> pd.DataFrame:
+    """One row per report with every figure the overview table shows."""
+    latest = store.latest_reviews()
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                reports.c.path,
+                reports.c.unit,
+                reports.c.level,
+                reports.c.year,
+                reports.c.author,
+                reports.c.genre,
+                reports.c.score,
+                reports.c.personal,
+                reports.c.personal_share,
+                reports.c.achievement_share,
+                reports.c.missing,
+                reports.c.flags,
+            ).order_by(reports.c.path)
+        ).all()
+        ratio_rows = conn.execute(
+            select(pairs.c.a, pairs.c.b, pairs.c.copy_ratio_a, pairs.c.copy_ratio_b)
+        ).all()
+    max_ratio: dict[str, float] = {}
+    for a, b, ra, rb in ratio_rows:
+        max_ratio[a] = max(max_ratio.get(a, 0.0), ra)
+        max_ratio[b] = max(max_ratio.get(b, 0.0), rb)
+    out = []
+    for r in rows:
+        flags = json.loads(r.flags)
+        missing = json.loads(r.missing)
+        review = latest.get(r.path)
+        out.append(
+            {
+                "path": r.path,
+                "unit": r.unit or "",
+                "level": r.level or "",
+                "year": r.year,
+                "author": r.author or "",
+                "genre": r.genre,
+                "score": r.score,
+                "personal": r.personal,
+                "personal_share": round(r.personal_share, 3),
+                "achievement_share": round(r.achievement_share, 3),
+                "missing": "、".join(PART_NAMES[m] for m in missing),
+                "max_copy_ratio": round(max_ratio.get(r.path, 0.0), 3),
+                "flags": "、".join(FLAG_NAMES.get(f, f) for f in flags),
+                "flag_list": flags,
+                "status": review["decision"] if review else UNREVIEWED,
+            }
+        )
+    columns = [
+        "path",
+        "unit",
+        "level",
+        "year",
+        "author",
+        "genre",
+        "score",
+        "personal",
+        "personal_share",
+        "achievement_share",
+        "missing",
+        "max_copy_ratio",
+        "flags",
+        "flag_list",
+        "status",
+    ]
+    return pd.DataFrame(out, columns=columns)
+
+
+def flag_counts(frame: pd.DataFrame) -> dict[str, int]:
+    counts = dict.fromkeys(FLAG_NAMES, 0)
+    for flags in frame["flag_list"]:
+        for f in flags:
+            counts[f] = counts.get(f, 0) + 1
+    return counts
+
+
+@dataclass
+class Filters:
+    units: Sequence[str] = ()
+    levels: Sequence[str] = ()
+    years: Sequence[int] = ()
+    flags: Sequence[str] = ()
+    status: Sequence[str] = ()
+    query: str = ""
+    sort: str = "score"
+    ascending: bool = True
+
+
+def apply_filters(frame: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    out = frame
+    if f.units:
+        out = out[out["unit"].isin(f.units)]
+    if f.levels:
+        out = out[out["level"].isin(f.levels)]
+    if f.years:
+        out = out[out["year"].isin(f.years)]
+    if f.flags:
+        wanted = set(f.flags)
+        out = out[out["flag_list"].map(lambda flags: bool(wanted & set(flags)))]
+    if f.status:
+        out = out[out["status"].isin(f.status)]
+    if f.query:
+        q = f.query.strip()
+        out = out[
+            out["path"].str.contains(q, regex=False)
+            | out["unit"].str.contains(q, regex=False)
+            | out["author"].str.contains(q, regex=False)
+        ]
+    if f.sort in out.columns:
+        out = out.sort_values([f.sort, "path"], ascending=[f.ascending, True], kind="stable")
+    return out
+
+
+def page_of(frame: pd.DataFrame, page: int, size: int = 200) -> pd.DataFrame:
+    start = max(page - 1, 0) * size
+    return frame.iloc[start : start + size]
+
+
+def flags_by_level(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = [
+        {"level": r.level or "未填", "flag": FLAG_NAMES.get(f, f)}
+        for r in frame.itertuples()
+        for f in r.flag_list
+    ]
+    if not rows:
+        return pd.DataFrame(columns=["level", "flag", "count"])
+    return pd.DataFrame(rows).value_counts().reset_index(name="count").sort_values(["level", "flag"])
+
+
+# -- one report -------------------------------------------------------------------------------------
+@dataclass
+class ReportView:
+    path: str
+    text: str
+    result: dict[str, Any]
+    ingest: dict[str, Any]
+    row: dict[str, Any]
+    pairs: list[dict[str, Any]] = field(default_factory=list)  # with this report's side as "mine"
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+
+
+def report_view(store: Store, path: str) -> ReportView | None:
+    row = store.report(path)
+    if row is None:
+        return None
+    with store.engine.connect() as conn:
+        pair_rows = conn.execute(
+            select(pairs)
+            .where((pairs.c.a == path) | (pairs.c.b == path))
+            .order_by(pairs.c.evidence.desc(), pairs.c.id)
+        ).all()
+        passage_rows = conn.execute(
+            select(passages)
+            .where(passages.c.pair_id.in_([p.id for p in pair_rows]))
+            .order_by(passages.c.pair_id, passages.c.seq)
+        ).all()
+        review_rows = conn.execute(
+            select(reviews).where(reviews.c.path == path).order_by(reviews.c.id.desc())
+        ).all()
+    by_pair: dict[int, list[Any]] = {}
+    for q in passage_rows:
+        by_pair.setdefault(q.pair_id, []).append(q)
+    linked = []
+    for p in pair_rows:
+        mine_is_a = p.a == path
+        spans = [(q.a_start, q.a_end) if mine_is_a else (q.b_start, q.b_end) for q in by_pair.get(p.id, [])]
+        linked.append(
+            {
+                "id": p.id,
+                "other": p.b if mine_is_a else p.a,
+                "kind": p.kind,
+                "ratio": p.copy_ratio_a if mine_is_a else p.copy_ratio_b,
+                "shared_typos": json.loads(p.shared_typos),
+                "spans": spans,
+            }
+        )
+    return ReportView(
+        path=path,
+        text=row["clean_text"],
+        result=json.loads(row["result"]),
+        ingest=json.loads(row["ingest"]),
+        row=row,
+        pairs=linked,
+        reviews=[dict(r._mapping) for r in review_rows],
+    )
+
+
+@dataclass(frozen=True)
+class Layer:
+    start: int
+    end: int
+    css: str
+    title: str = ""
+
+
+def report_layers(result: dict[str, Any], linked_pairs: Iterable[dict[str, Any]] = ()) -> list[Layer]:
+    """Highlight layers for a report: voices, sentence types, typos, weak problems, copied passages."""
+    layers = []
+    for f in result.get("findings", []):
+        spec = LAYERS.get((f["analyzer"], f["kind"]))
+        if spec and f["end"] > f["start"]:
+            layers.append(Layer(f["start"], f["end"], spec[0], f["message"]))
+    for p in linked_pairs:
+        label = {"copy": "与他人相同", "repeats_last_year": "与往年相同", "template_site": "与范文相同"}.get(
+            p["kind"], "相同"
+        )
+        for s, e in p["spans"]:
+            layers.append(Layer(s, e, "copied", f"{label}：{p['other']}"))
+    return layers
+
+
+def part_markers(result: dict[str, Any]) -> list[tuple[int, str]]:
+    """Where each of the four parts starts, with its name."""
+    marks = []
+    for key, name in PART_NAMES.items():
+        part = result.get("sections", {}).get(key, {})
+        if part.get("present") and part.get("start") is not None:
+            marks.append((int(part["start"]), name))
+    return sorted(marks)
+
+
+def highlight(text: str, layers: Sequence[Layer], markers: Sequence[tuple[int, str]] = ()) -> str:
+    """The text as HTML: every character escaped, overlapping layers as nested classes.
+
+    The report text is never trusted: it is cut at layer boundaries and each piece goes through
+    ``html.escape``; only our own class names and escaped titles are added.
+    """
+    n = len(text)
+    bounds = {0, n}
+    for layer in layers:
+        bounds.add(max(0, min(layer.start, n)))
+        bounds.add(max(0, min(layer.end, n)))
+    mark_at: dict[int, list[str]] = {}
+    for offset, label in markers:
+        offset = max(0, min(offset, n))
+        bounds.add(offset)
+        mark_at.setdefault(offset, []).append(label)
+    points = sorted(bounds)
+    out: list[str] = []
+    for a, b in zip(points, points[1:], strict=False):
+        for label in mark_at.pop(a, []):
+            out.append(f'<span class="part-mark">【{html.escape(label)}】</span>')
+        if a == b:
+            continue
+        active = [
+            layer for layer in layers if layer.start <= a and layer.end >= b and layer.end > layer.start
+        ]
+        piece = html.escape(text[a:b]).replace("\n", "<br>")
+        if active:
+            classes = " ".join(sorted({layer.css for layer in active}))
+            titles = "；".join(dict.fromkeys(layer.title for layer in active if layer.title))
+            out.append(f'<span class="{classes}" title="{html.escape(titles, quote=True)}">{piece}</span>')
+        else:
+            out.append(piece)
+    for labels in mark_at.values():
+        out.extend(f'<span class="part-mark">【{html.escape(label)}】</span>' for label in labels)
+    return "".join(out)
+
+
+CSS = """
+<style>
+.report-text{line-height:1.9;font-size:16px;font-family:"Noto Sans CJK SC","Noto Serif CJK SC",sans-serif}
+.wo-personal{border-bottom:3px solid #2e7d32}
+.wo-collective{border-bottom:3px solid #ef6c00}
+.wo-inst{border-bottom:3px dotted #757575}
+.st-achievement{background:#e3f2fd}
+.st-problem{background:#fff3e0}
+.st-cause{background:#fce4ec}
+.st-plan{background:#e8f5e9}
+.typo{text-decoration:red wavy underline;color:#b71c1c}
+.vague{outline:1px dashed #e65100}
+.unanswered{outline:1px dashed #6a1b9a}
+.copied{box-shadow:inset 0 -0.6em 0 #ffe082}
+.part-mark{color:#fff;background:#37474f;border-radius:3px;padding:0 4px;margin-right:4px;font-size:13px}
+.legend span{margin-right:12px;padding:0 4px}
+</style>
+"""
+
+
+def legend_html() -> str:
+    seen: dict[str, str] = {}
+    for css, label in LAYERS.values():
+        seen.setdefault(css, label)
+    seen["copied"] = "与他人/往年/范文相同"
+    items = "".join(f'<span class="{css}">{html.escape(label)}</span>' for css, label in seen.items())
+    return f'<div class="legend">{items}<span class="part-mark">【部分】</span></div>'
+
+
+# -- copies -----------------------------------------------------------------------------------------
+def pair_table(store: Store) -> pd.DataFrame:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(pairs).order_by(pairs.c.evidence.desc(), pairs.c.a, pairs.c.b)).all()
+    return pd.DataFrame(
+        [
+            {
+                "id": p.id,
+                "a": p.a,
+                "b": p.b,
+                "kind": p.kind,
+                "evidence": p.evidence,
+                "copy_ratio_a": round(p.copy_ratio_a, 3),
+                "copy_ratio_b": round(p.copy_ratio_b, 3),
+                "shared_typos": "、".join(json.loads(p.shared_typos)),
+            }
+            for p in rows
+        ],
+        columns=["id", "a", "b", "kind", "evidence", "copy_ratio_a", "copy_ratio_b", "shared_typos"],
+    )
+
+
+def side_by_side(store: Store, pair_id: int) -> tuple[str, str, dict[str, Any]] | None:
+    """Both texts as HTML with the aligned passages (numbered alike) and shared typos marked."""
+    with store.engine.connect() as conn:
+        p = conn.execute(select(pairs).where(pairs.c.id == pair_id)).first()
+        if p is None:
+            return None
+        qs = conn.execute(
+            select(passages).where(passages.c.pair_id == pair_id).order_by(passages.c.seq)
+        ).all()
+    text_a = (store.report(p.a) or {}).get("clean_text", "")
+    text_b = (store.report(p.b) or {}).get("clean_text", "")
+    typos = set(json.loads(p.shared_typos))
+    layers_a = [Layer(q.a_start, q.a_end, "copied", f"段落{k + 1}") for k, q in enumerate(qs)]
+    layers_b = [Layer(q.b_start, q.b_end, "copied", f"段落{k + 1}") for k, q in enumerate(qs)]
+    for t in typos:
+        for layers, text in ((layers_a, text_a), (layers_b, text_b)):
+            start = text.find(t)
+            while start >= 0:
+                layers.append(Layer(start, start + len(t), "typo", f"共同错字：{t}"))
+                start = text.find(t, start + 1)
+    marks_a = [(q.a_start, f"段落{k + 1}") for k, q in enumerate(qs)]
+    marks_b = [(q.b_start, f"段落{k + 1}") for k, q in enumerate(qs)]
+    info = dict(p._mapping)
+    info["shared_typos"] = sorted(typos)
+    info["passages"] = len(qs)
+    return highlight(text_a, layers_a, marks_a), highlight(text_b, layers_b, marks_b), info
+
+
+def rings(store: Store) -> list[list[str]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(clusters).order_by(clusters.c.cluster, clusters.c.path)).all()
+    grouped: dict[int, list[str]] = {}
+    for r in rows:
+        grouped.setdefault(r.cluster, []).append(r.path)
+    return [grouped[k] for k in sorted(grouped)]
+
+
+def rings_dot(store: Store) -> str:
+    """A Graphviz picture of the copy rings: reports as nodes, copies as edges labelled by share."""
+    frame = pair_table(store)
+    lines = ["graph rings {", '  node [shape=box, fontname="Noto Sans CJK SC"];']
+    for row in frame[frame["kind"] == "copy"].itertuples():
+        label = f"{max(row.copy_ratio_a, row.copy_ratio_b):.0%}"
+        lines.append(f'  "{_dot(row.a)}" -- "{_dot(row.b)}" [label="{label}"];')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _dot(s: str) -> str:
+    return s.replace("\\", "/").replace('"', "'")
+
+
+def unit_years(store: Store, unit: str) -> pd.DataFrame:
+    frame = overview(store)
+    mine = frame[frame["unit"] == unit].sort_values("year")
+    return mine[["year", "path", "score", "personal", "achievement_share", "missing", "flags"]]
+
+
+# -- votes ------------------------------------------------------------------------------------------
+def votes_summary(store: Store) -> pd.DataFrame:
+    """Vote scores next to text scores per unit and year, with a combined ranking (the mean of both)."""
+    frame = overview(store)
+    text = (
+        frame.groupby(["unit", "year"], dropna=False)["score"]
+        .mean()
+        .reset_index()
+        .rename(columns={"score": "text_score"})
+    )
+    with store.engine.connect() as conn:
+        vote_rows = conn.execute(select(votes).order_by(votes.c.unit, votes.c.year)).all()
+    vote_frame = pd.DataFrame(
+        [{"unit": v.unit, "year": v.year, "vote_score": v.score, "valid_votes": v.valid} for v in vote_rows],
+        columns=["unit", "year", "vote_score", "valid_votes"],
+    )
+    merged = text.merge(vote_frame, on=["unit", "year"], how="left")
+    merged["combined"] = merged[["text_score", "vote_score"]].mean(axis=1, skipna=True).round(2)
+    merged["text_score"] = merged["text_score"].round(2)
+    merged = merged.sort_values(["combined", "unit"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
+    merged.insert(0, "rank", range(1, len(merged) + 1))
+    return merged

@@ -1,0 +1,96 @@
+"""Every page through Streamlit's AppTest against the fixture database."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.store import Store
+from tests.conftest import ROOT
+
+streamlit_testing = pytest.importorskip("streamlit.testing.v1")
+PAGES = "pipeline/dashboard/pages/{}.py"
+
+
+@pytest.fixture()
+def app(fresh_db: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SHUZHI_DB", fresh_db)
+    monkeypatch.chdir(ROOT)
+    at = streamlit_testing.AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    return at
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [str(m.value) for m in at.metric]
+    parts += [w.value for w in at.write] if hasattr(at, "write") else []
+    return "\n".join(str(p) for p in parts)
+
+
+def test_overview(app) -> None:
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["报告"] == "17"
+    assert metrics["班子汇报"] == "1"
+    frame = app.dataframe[0].value
+    assert "2024_city_housing_bureau_team.txt" in set(frame["path"])
+    assert "班子汇报" in " ".join(frame["flags"])
+
+
+def test_report_page_shows_evidence_and_saves_a_decision(app, fresh_db: str) -> None:
+    app.session_state["report_path"] = "2024_city_housing_bureau_team.txt"
+    app.switch_page(PAGES.format("report")).run()
+    assert not app.exception
+    html = "\n".join(m.value for m in app.markdown)
+    assert 'class="wo-collective"' in html and "part-mark" in html
+    app.sidebar.text_input(key="reviewer").input("张审阅")
+    app.radio[0].set_value("退回修改")
+    app.text_area[0].input("通篇是班子口吻，请以本人身份重写。")
+    app.button[0].click().run()
+    assert not app.exception
+    assert Store(fresh_db).latest_reviews()["2024_city_housing_bureau_team.txt"]["decision"] == "退回修改"
+    # A restart (a new session) sees the decision in the overview.
+    again = streamlit_testing.AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    again.run()
+    frame = again.dataframe[0].value.set_index("path")
+    assert frame.loc["2024_city_housing_bureau_team.txt", "status"] == "退回修改"
+
+
+def test_hostile_report_renders_as_text(app) -> None:
+    app.session_state["report_path"] = "2024_markup_test.txt"
+    app.switch_page(PAGES.format("report")).run()
+    assert not app.exception
+    html = "\n".join(m.value for m in app.markdown)
+    assert "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_copies_page(app) -> None:
+    app.switch_page(PAGES.format("copies")).run()
+    assert not app.exception
+    html = "\n".join(m.value for m in app.markdown)
+    assert "copied" in html
+    captions = " ".join(c.value for c in app.caption)
+    assert "布署" in captions
+    assert any("2024_district_agri_bureau_copy_a.txt" in str(w.value) for w in app.markdown)
+
+
+def test_votes_page(app) -> None:
+    app.switch_page(PAGES.format("votes")).run()
+    assert not app.exception
+    frame = app.dataframe[0].value
+    assert {"rank", "unit", "text_score", "vote_score", "combined"} <= set(frame.columns)
+
+
+def test_upload_page_without_files(app) -> None:
+    app.switch_page(PAGES.format("upload")).run()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["上传审阅"]
+
+
+def test_missing_database_is_an_error_not_a_crash(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "x.db").write_bytes(b"not a database at all" * 10)
+    monkeypatch.setenv("SHUZHI_DB", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.chdir(ROOT)
+    at = streamlit_testing.AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.error and "无法打开数据库" in at.error[0].value

@@ -1,0 +1,149 @@
+"""End to end in a real headless Chromium: the dashboard served by `streamlit run` on loopback.
+
+Uses Debian's chromium (driven by Playwright with executable_path; Playwright's own browser download
+does not work here). Skipped, with the reason, where Chromium or Playwright is missing. Screenshots go
+to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "artifacts" / "screenshots"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(dashboard_db: str):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
+    port = _port()
+    env = dict(os.environ, SHUZHI_DB=dashboard_db, SHUZHI_QUIET="1")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.terminate()
+        pytest.fail("streamlit did not start within 30 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server: str):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        pg = context.new_page()
+        yield pg
+        browser.close()
+
+
+def _wait_for_app(page, text: str) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+
+
+def test_overview(server: str, page) -> None:
+    page.goto(server)
+    _wait_for_app(page, "总览")
+    page.get_by_text("班子汇报").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    assert "报告" in page.inner_text("body")
+
+
+def test_flagged_report_highlighted(server: str, page) -> None:
+    page.goto(f"{server}/report?report=2024_city_housing_bureau_team.txt")
+    _wait_for_app(page, "报告详情")
+    page.locator("span.wo-collective").first.wait_for(timeout=30_000)
+    assert page.locator("span.wo-collective").count() >= 5
+    assert page.locator("span.part-mark").count() >= 3
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+
+
+def test_copy_view(server: str, page) -> None:
+    page.goto(server + "/copies")
+    _wait_for_app(page, "抄袭比对")
+    page.locator("span.copied").first.wait_for(timeout=30_000)
+    assert page.locator("span.copied").count() >= 2
+    assert "布署" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "copies.png"), full_page=True)
+
+
+def test_markup_in_a_report_is_shown_as_text(server: str, page) -> None:
+    page.goto(f"{server}/report?report=2024_markup_test.txt")
+    _wait_for_app(page, "报告详情")
+    page.get_by_text("document.title='pwned'", exact=False).first.wait_for(timeout=30_000)
+    body = page.inner_text("body")
+    assert "<script>document.title='pwned'</script>" in body
+    assert "<img src=x onerror=" in body
+    assert page.title() != "pwned"
+    assert page.locator("img[src='x']").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "markup.png"), full_page=True)
+
+
+def test_votes_and_upload_pages(server: str, page) -> None:
+    page.goto(server + "/votes")
+    _wait_for_app(page, "测评与汇总")
+    page.get_by_text("导出 Excel").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "votes.png"), full_page=True)
+    page.goto(server + "/upload")
+    _wait_for_app(page, "上传审阅")
+    page.get_by_text("上传报告").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
+    assert "保存到数据库" in page.inner_text("body")
