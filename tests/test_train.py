@@ -49,3 +49,17 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     b = train(tmp_path / "b")
     assert a == b
     assert (tmp_path / "a" / "README.md").read_text() == (tmp_path / "b" / "README.md").read_text()
+
+
+def test_fast_model_equals_sklearn_pipeline() -> None:
+    import numpy as np
+
+    from pipeline.train import FastModel
+
+    model = load_model(DEFAULT_MODEL_DIR)["model"]
+    texts, _ = read_tsv(HELDOUT_TSV)
+    inputs = segment_for_model(texts) + ["", "。", "XX"]
+    slow = model.predict_proba(inputs)
+    fast = FastModel(model).predict_proba(inputs)
+    assert list(FastModel(model).classes_) == list(model.classes_)
+    assert np.abs(slow - fast).max() < 1e-9

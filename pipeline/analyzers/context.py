@@ -18,7 +18,7 @@ from pipeline.lexicons import compile_patterns, read_groups
 from pipeline.nlp import Parsed, Sentence, parse
 from pipeline.settings import Settings
 from pipeline.text import is_heading
-from pipeline.train import LABELS, load_model, model_input
+from pipeline.train import LABELS, FastModel, load_model, model_input
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _resources(lexicon_dir: str, extra: tuple[str, ...], model_dir: str) -> Reso
         g: tuple(compile_patterns("cues.txt", g, p)) for g, p in read_groups("cues.txt", settings).items()
     }
     first_person = read_groups("first_person.txt", settings)
-    model = load_model(Path(model_dir))["model"]
+    model = FastModel(load_model(Path(model_dir))["model"])
     return Resources(cues=cues, first_person=first_person, model=model)
 
 
