@@ -178,50 +178,27 @@ def cmd_similar(args: argparse.Namespace, settings: Settings) -> int:
     """Copy detection over files and folders (and against --reference model texts)."""
     import dataclasses
 
-    from pipeline import manifest, metadata
-    from pipeline.analyzers import typos
-    from pipeline.analyzers.context import Context
-    from pipeline.ingest import load
-    from pipeline.similarity import Item, detect
+    from pipeline import manifest
+    from pipeline.similarity import detect_core
+    from pipeline.similarity.files import NormCache, load_all
 
     if args.min_passage:
         settings = dataclasses.replace(
             settings, similarity=dataclasses.replace(settings.similarity, min_passage=args.min_passage)
         )
-    status = EXIT_OK
     paths = iter_files(args.paths)
     refs = iter_files([args.reference]) if args.reference else []
     metas = manifest.metas_for(paths)
-    items: list[Item] = []
-    for path, is_ref in [(p, False) for p in paths] + [(p, True) for p in refs]:
-        try:
-            doc = load(path, settings)
-        except ShuzhiError as exc:
-            _fail(str(exc))
-            status = EXIT_FAILED
-            continue
-        meta = metas.get(path)
-        unit, year = (meta.unit, meta.year) if meta else (None, None)
-        if unit is None or year is None:
-            g_unit, g_year = metadata.infer(doc.text, path)
-            unit, year = unit or g_unit, year or g_year
-        found = typos.analyze(Context(doc, settings))
-        items.append(
-            Item(
-                path,
-                doc.text,
-                unit,
-                year,
-                tuple((t.text, t.start, t.end) for t in found.typos),
-                reference=is_ref,
-            )
-        )
-    result = detect(items, settings)
+    jobs = [(p, metas.get(p), False) for p in paths] + [(p, None, True) for p in refs]
+    items, fps, errors = load_all(jobs, settings, args.workers or _default_workers())
+    for line in errors:
+        _fail(line)
+    result = detect_core(items, fps, NormCache(items, settings), settings)
     if args.json:
         print(_dump(result.to_json()))
     else:
         _print_pairs(result)
-    return status
+    return EXIT_FAILED if errors else EXIT_OK
 
 
 def _print_pairs(result) -> None:
@@ -346,6 +323,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--reference", metavar="DIR", help="a folder of known model texts (范文)")
     p.add_argument("--min-passage", type=int, default=0, help="shortest passage shown, in characters")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes for reading and fingerprinting (default: one per core)",
+    )
 
     p = sub.add_parser("batch", help="analyze a corpus folder, find copies, store everything (resumable)")
     p.add_argument("path", metavar="PATH")

@@ -1,0 +1,103 @@
+"""Stage "load" for copy detection from files: read, clean, find typos and fingerprint, in parallel.
+
+Workers return the clean text, the typos and the fingerprints of each file; the parent keeps the
+texts (needed to show passages) and normalises again only the documents that candidate pairs need.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.errors import ShuzhiError
+from pipeline.report import Meta
+from pipeline.settings import Settings
+from pipeline.similarity import Item, prepare
+from pipeline.similarity.fingerprint import Fingerprints, Params
+from pipeline.similarity.normalize import Normalised, normalise
+
+
+@dataclass(frozen=True)
+class Loaded:
+    path: str
+    item: Item | None
+    hashes: np.ndarray | None = None
+    positions: np.ndarray | None = None
+    error: str | None = None
+
+
+def load_one(path: str, meta: Meta | None, reference: bool, settings: Settings) -> Loaded:
+    from pipeline import metadata
+    from pipeline.analyzers import typos
+    from pipeline.analyzers.context import Context
+    from pipeline.ingest import load
+
+    try:
+        doc = load(path, settings)
+    except ShuzhiError as exc:
+        return Loaded(path, None, error=str(exc))
+    unit, year = (meta.unit, meta.year) if meta else (None, None)
+    if unit is None or year is None:
+        g_unit, g_year = metadata.infer(doc.text, path)
+        unit, year = unit or g_unit, year or g_year
+    found = typos.analyze(Context(doc, settings))
+    item = Item(
+        path, doc.text, unit, year, tuple((t.text, t.start, t.end) for t in found.typos), reference=reference
+    )
+    _, fps = prepare(item, settings)
+    return Loaded(path, item, fps.hashes, fps.positions)
+
+
+def _call(job: tuple[str, Meta | None, bool, Settings]) -> Loaded:
+    return load_one(*job)
+
+
+def _quiet() -> None:
+    os.environ["SHUZHI_QUIET"] = "1"
+
+
+def load_all(
+    jobs: Sequence[tuple[str, Meta | None, bool]], settings: Settings, workers: int
+) -> tuple[list[Item], list[Fingerprints], list[str]]:
+    """Items, their fingerprints and the error lines, in input order."""
+    params = Params(k=settings.similarity.k, w=settings.similarity.w, seed=settings.similarity.seed)
+    full = [(p, m, r, settings) for p, m, r in jobs]
+    if workers > 1 and len(full) > 1:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_quiet) as pool:
+            results = list(pool.map(_call, full, chunksize=16))
+    else:
+        results = [_call(j) for j in full]
+    items, fps, errors = [], [], []
+    for r in results:
+        if r.item is None:
+            errors.append(r.error or r.path)
+            continue
+        items.append(r.item)
+        fps.append(Fingerprints(params, r.hashes, r.positions))
+    return items, fps, errors
+
+
+class NormCache:
+    """Normalised texts for verification, computed on demand and kept for the most recent documents."""
+
+    def __init__(self, items: Sequence[Item], settings: Settings, size: int = 8192) -> None:
+        self.items = items
+        self.settings = settings
+        self.size = size
+        self.cache: OrderedDict[int, Normalised] = OrderedDict()
+
+    def __call__(self, i: int) -> tuple[Item, Normalised]:
+        norm = self.cache.get(i)
+        if norm is None:
+            norm = normalise(self.items[i].text, self.settings)
+            self.cache[i] = norm
+            if len(self.cache) > self.size:
+                self.cache.popitem(last=False)
+        else:
+            self.cache.move_to_end(i)
+        return self.items[i], norm
