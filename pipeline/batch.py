@@ -28,7 +28,7 @@ from pipeline import manifest, scoring
 from pipeline.ingest import SUPPORTED
 from pipeline.report import Meta
 from pipeline.settings import Settings
-from pipeline.similarity import Item, detect_core, params_of, prepare
+from pipeline.similarity import Item, detect_core, own_names, params_of, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
 from pipeline.store import Record, Store, fingerprint_arrays
@@ -106,7 +106,7 @@ def analyze_for_store(
             rel_path, digest, error_code="internal", error=f"internal error ({type(exc).__name__}: {exc})"
         )
     result["path"] = rel_path
-    _, fps = prepare(Item(rel_path, doc.text), settings)
+    _, fps = prepare(Item(rel_path, doc.text, result.get("unit"), result.get("year")), settings)
     ingest = doc.to_clean_json()
     ingest.pop("text")
     ingest["encoding"] = doc.encoding
@@ -263,7 +263,7 @@ class _TextCache:
         base = self.items[i]
         text, typos = self.store.text_and_typos(base.key)
         item = dataclasses.replace(base, text=text, typos=tuple(typos))
-        value = (item, normalise(text, self.settings))
+        value = (item, normalise(text, self.settings, own_names(item)))
         self.cache[i] = value
         if len(self.cache) > self.size:
             self.cache.popitem(last=False)

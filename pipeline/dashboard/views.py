@@ -390,7 +390,7 @@ def _save_upload(store: Store, name: str, raw: bytes, doc, result: dict, ingest:
     from pipeline.similarity import Item, prepare
     from pipeline.store import Record
 
-    _, fps = prepare(Item(name, doc.text), settings)
+    _, fps = prepare(Item(name, doc.text, result.get("unit"), result.get("year")), settings)
     path = f"upload/{name}"
     result = dict(result, path=path)
     store.save(

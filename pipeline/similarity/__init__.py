@@ -120,9 +120,19 @@ class _Timer:
         return _Stage()
 
 
+def own_names(item: Item) -> tuple[str, ...]:
+    """The report's own unit name, and the name without its Party-organisation suffix."""
+    if not item.unit:
+        return ()
+    import re
+
+    bare = re.sub(r"(?:党委|党组|党工委|党总支|党支部|支部|委员会)$", "", item.unit)
+    return tuple(dict.fromkeys(n for n in (item.unit, bare) if len(n) >= 2))
+
+
 def prepare(item: Item, settings: Settings) -> tuple[Normalised, Fingerprints]:
     """Normalise and fingerprint one report (a pure function: runs in worker processes too)."""
-    norm = normalise(item.text, settings)
+    norm = normalise(item.text, settings, own_names(item))
     return norm, fingerprint(norm, params_of(settings))
 
 
@@ -224,7 +234,10 @@ def _verify(
     shared = np.isin(fa.hashes, fb.hashes)
     counted = align.count_rare(merged, fa, rare_a, shared, k)
     kept = [m for m in counted if m.length >= cfg.min_passage and m.rare > 0]
-    if sum(m.rare for m in kept) < cfg.min_rare:
+    # Evidence is rare text shared in runs: passages with only a couple of rare fingerprints are
+    # template phrasing that happens to coincide (shown, but not counted).
+    rare = sum(m.rare for m in kept if m.rare >= cfg.min_passage_rare)
+    if rare < min(cfg.min_rare, cfg.min_rare_with_typo):
         return None
     passages = []
     for m in kept:
@@ -236,6 +249,8 @@ def _verify(
     shared_norm = sum(m.length for m in kept)
     similarity = 2 * shared_norm / max(len(na.text) + len(nb.text), 1)
     typos = _shared_typos(ia, ib, passages)
+    if rare < cfg.min_rare and not typos:
+        return None  # little rare text in common and no shared typo: not evidence of copying
     if ia.reference or ib.reference:
         kind = "template_site"
     elif ia.unit and ia.unit == ib.unit and ia.year and ib.year and ia.year != ib.year:

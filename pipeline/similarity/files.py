@@ -17,7 +17,7 @@ import numpy as np
 from pipeline.errors import ShuzhiError
 from pipeline.report import Meta
 from pipeline.settings import Settings
-from pipeline.similarity import Item, prepare
+from pipeline.similarity import Item, own_names, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
 
@@ -94,7 +94,7 @@ class NormCache:
     def __call__(self, i: int) -> tuple[Item, Normalised]:
         norm = self.cache.get(i)
         if norm is None:
-            norm = normalise(self.items[i].text, self.settings)
+            norm = normalise(self.items[i].text, self.settings, own_names(self.items[i]))
             self.cache[i] = norm
             if len(self.cache) > self.size:
                 self.cache.popitem(last=False)

@@ -77,13 +77,21 @@ def _unlaunder(text: str, settings: Settings) -> tuple[str, list[int]]:
     return "".join(out), src
 
 
-def normalise(clean: str, settings: Settings | None = None) -> Normalised:
+def normalise(clean: str, settings: Settings | None = None, own_names: tuple[str, ...] = ()) -> Normalised:
+    """``own_names``: the report's unit (and author) names, marked like stock: every report of a
+    unit repeats its own name, which says nothing about copying."""
     settings = settings or Settings()
     text, src = _unlaunder(clean, settings)
     stock_clean = np.zeros(len(clean) + 1, dtype=bool)
     for pattern in _stock_patterns(settings.lexicon_dir, settings.extra_lexicon_dirs):
         for m in pattern.finditer(clean):
             stock_clean[m.start() : m.end()] = True
+    for name in own_names:
+        if name and len(name) >= 2:
+            start = clean.find(name)
+            while start >= 0:
+                stock_clean[start : start + len(name)] = True
+                start = clean.find(name, start + 1)
     placeholder_at = {m.start(): m.end() for m in _PLACEHOLDER.finditer(text)}
     chars: list[str] = []
     pos: list[int] = []

@@ -79,17 +79,34 @@ def test_stock_only_and_paraphrase_are_not_copies() -> None:
 
 
 def test_laundered_copy_found() -> None:
-    source = A + "\n坚持全心全意为人民服务，夯实基层基础，推动绝大部分党员发挥作用，谋发展、抓落实。"
-    copy = (
-        C_INDEPENDENT + "\n坚持全心全意为人民效劳，夯实基层根底，推动绝大局部党员发挥作用，谋开展、抓落实。"
+    passage = (
+        "针对城郊村流动人口多、诉求杂的情况，我推动在4个城郊村设立党员服务站，坚持全心全意为人民服务，"
+        "安排党员轮流值守，全年受理群众诉求217件，办结率96%。同时夯实基层基础，把绝大部分党员编入"
+        "楼栋网格，比如东塘村把38名党员分到11个网格，每月走访一次，做到谋发展、抓落实两不误。"
     )
-    result = detect(_items(("src", source), ("copy", copy), ("other", B)))
-    keys = {(p.a, p.b) for p in result.pairs}
-    assert ("copy", "src") in keys or ("src", "copy") in keys
+    laundered = (
+        passage.replace("服务", "效劳")
+        .replace("基础", "根底")
+        .replace("大部分", "大局部")
+        .replace("比如", "比方")
+        .replace("谋发展", "谋开展")
+    )
+    result = detect(
+        _items(("src", A + "\n" + passage), ("copy", C_INDEPENDENT + "\n" + laundered), ("other", B))
+    )
+    pairs = {(p.a, p.b): p for p in result.pairs}
+    pair = pairs.get(("src", "copy")) or pairs.get(("copy", "src"))
+    assert pair is not None
+    assert {"效劳", "根底", "局部", "开展"} & set(pair.shared_typos) == set()  # laundered only on one side
+    assert sum(len(q.text) for q in pair.passages) >= 100
 
 
 def test_same_unit_years_repeat() -> None:
-    problems = "二、存在的问题\n对年轻党员思想动态掌握不及时，有2个支部全年谈心谈话不足4次，党员活动室使用率不足三成。"
+    problems = (
+        "二、存在的问题\n对年轻党员思想动态掌握不及时，有2个支部全年谈心谈话不足4次，党员活动室使用率不足三成。"
+        "机关第三党支部的主题党日多次以集中看视频代替研讨，党员发言少，会议记录雷同。"
+        "对上年巡察反馈的发展党员档案不规范问题，只整改了5本，还有3本没有补齐政审材料。"
+    )
     y2023 = Item("2023.txt", _report("我主持会议。\n" + problems), unit="XX局党组", year=2023)
     y2024 = Item(
         "2024.txt",
