@@ -277,10 +277,10 @@ def similarity_over_store(
     params = params_of(settings)
     items: list[Item] = []
     fps: list[Fingerprints] = []
-    for path, unit, year, fp_params, hashes, positions in store.fingerprint_rows():
+    for path, unit, year, typo_texts, fp_params, hashes, positions in store.fingerprint_rows():
         params.check_same(Params(**fp_params))
         h, p = fingerprint_arrays(hashes, positions)
-        items.append(Item(path, "", unit, year))
+        items.append(Item(path, "", unit, year, tuple((t, -1, -1) for t in typo_texts)))
         fps.append(Fingerprints(params, h, p))
     fetch = _TextCache(store, settings, items)
     if reference:

@@ -81,6 +81,7 @@ reports = Table(
     Column("problem_share", Float, nullable=False),
     Column("plan_share", Float, nullable=False),
     Column("missing", Text, nullable=False),  # JSON list
+    Column("typo_texts", Text, nullable=False),  # JSON list: typos and laundered words, for copy evidence
     Column("chars", Integer, nullable=False),
     Column("clean_text", Text, nullable=False),
     Column("result", Text, nullable=False),  # the full `analyze --json` object
@@ -340,13 +341,14 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(reports)).scalar_one())
 
-    def fingerprint_rows(self) -> Iterator[tuple[str, str | None, int | None, dict, bytes, bytes]]:
-        """(path, unit, year, params, hashes, positions) of every report, sorted by path."""
+    def fingerprint_rows(self) -> Iterator[tuple[str, str | None, int | None, list[str], dict, bytes, bytes]]:
+        """(path, unit, year, typo texts, params, hashes, positions) of every report, sorted by path."""
         query = (
             select(
                 reports.c.path,
                 reports.c.unit,
                 reports.c.year,
+                reports.c.typo_texts,
                 fingerprints.c.params,
                 fingerprints.c.hashes,
                 fingerprints.c.positions,
@@ -356,7 +358,15 @@ class Store:
         )
         with self.engine.connect() as conn:
             for r in conn.execute(query):
-                yield r.path, r.unit, r.year, json.loads(r.params), bytes(r.hashes), bytes(r.positions)
+                yield (
+                    r.path,
+                    r.unit,
+                    r.year,
+                    json.loads(r.typo_texts),
+                    json.loads(r.params),
+                    bytes(r.hashes),
+                    bytes(r.positions),
+                )
 
     def text_and_typos(self, path: str) -> tuple[str, list[tuple[str, int, int]]]:
         with self.engine.connect() as conn:
@@ -539,6 +549,7 @@ def _report_row(r: Record) -> dict[str, Any]:
         "problem_share": bal["problem_share"],
         "plan_share": bal["plan_share"],
         "missing": json.dumps(res["sections"]["missing"], ensure_ascii=False),
+        "typo_texts": json.dumps(sorted({t["text"] for t in res["typos"]}), ensure_ascii=False),
         "chars": res["chars"],
         "clean_text": r.clean_text or "",
         "result": json.dumps(res, ensure_ascii=False, sort_keys=True),

@@ -122,6 +122,8 @@ def analyze(ctx: Context) -> TyposResult:
             s = m.start()
             found[(s, s + len(wrong), "typo")] = Typo(wrong, right, s, s + len(wrong), "typo")
     for form, original, pattern in lex.laundered:
+        if form not in text:
+            continue
         for m in pattern.finditer(text):
             s = text.find(form, m.start(), m.end())
             if s < 0:

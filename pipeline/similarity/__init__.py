@@ -174,7 +174,12 @@ def detect_core(
     max_df = max(cfg.min_max_df, math.ceil(cfg.max_df_ratio * len(items)))
     with timer.stage("index+candidates"):
         idx, rows = (join or _local_join)(fps, max_df, cfg.min_shared)
-        wanted = {(int(a), int(b)) for a, b, _ in rows}
+        typo_sets = [{t[0] for t in item.typos} for item in items]
+        # A pair below min_rare shared fingerprints can only pass with a shared typo: skip it early
+        # when the two reports have no typo in common.
+        wanted = {
+            (int(a), int(b)) for a, b, n in rows if n >= cfg.min_rare or typo_sets[int(a)] & typo_sets[int(b)]
+        }
         wanted |= _same_unit_pairs(items)
         wanted = {(a, b) for a, b in wanted if not (items[a].reference and items[b].reference)}
     stats["max_df"] = max_df

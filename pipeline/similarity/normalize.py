@@ -9,6 +9,7 @@ so they never count as evidence. ``pos[i]`` is the clean-text offset of normalis
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,17 +50,19 @@ def _stock_patterns(lexicon_dir: str, extra: tuple[str, ...]) -> tuple[re.Patter
     return tuple(patterns)
 
 
-def _unlaunder(text: str, settings: Settings) -> tuple[str, list[int]]:
+def _unlaunder(text: str, settings: Settings) -> tuple[str, Sequence[int]]:
     """Replace laundered forms by their originals; returns the text and, per char, its source offset."""
     lex = typo_lexicon(settings.lexicon_dir, settings.extra_lexicon_dirs)
     edits: dict[int, tuple[int, str]] = {}
     for form, original, pattern in lex.laundered:
+        if form not in text:  # a substring test is far cheaper than the context regex
+            continue
         for m in pattern.finditer(text):
             s = text.find(form, m.start(), m.end())
             if s >= 0:
                 edits.setdefault(s, (len(form), original))
     if not edits:
-        return text, list(range(len(text)))
+        return text, range(len(text))
     out: list[str] = []
     src: list[int] = []
     i = 0
@@ -92,23 +95,23 @@ def normalise(clean: str, settings: Settings | None = None, own_names: tuple[str
             while start >= 0:
                 stock_clean[start : start + len(name)] = True
                 start = clean.find(name, start + 1)
-    placeholder_at = {m.start(): m.end() for m in _PLACEHOLDER.finditer(text)}
-    chars: list[str] = []
-    pos: list[int] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        end = placeholder_at.get(i)
-        if end is not None:
-            chars.append("X")
-            pos.append(src[i])
-            i = end
-            continue
-        ch = text[i]
-        if _KEEP.match(ch):
-            chars.append(ch.lower())
-            pos.append(src[i])
-        i += 1
-    pos_arr = np.asarray(pos, dtype=np.int32)
+    # Vectorised over code points: keep Han, Latin letters and digits; a placeholder run keeps one X.
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
+    keep = (
+        ((codes >= 0x4E00) & (codes <= 0x9FFF))
+        | ((codes >= 0x3400) & (codes <= 0x4DBF))
+        | ((codes >= 0xF900) & (codes <= 0xFAFF))
+        | ((codes >= 0x30) & (codes <= 0x39))
+        | ((codes >= 0x41) & (codes <= 0x5A))
+        | ((codes >= 0x61) & (codes <= 0x7A))
+    )
+    upper = (codes >= 0x41) & (codes <= 0x5A)
+    codes[upper] += 32
+    for m in _PLACEHOLDER.finditer(text):
+        keep[m.start() + 1 : m.end()] = False
+        codes[m.start()] = ord("X")
+    src_arr = np.asarray(src, dtype=np.int32)
+    pos_arr = src_arr[keep]
+    norm_text = codes[keep].tobytes().decode("utf-32-le")
     stock = stock_clean[pos_arr] if len(pos_arr) else np.zeros(0, dtype=bool)
-    return Normalised("".join(chars), pos_arr, stock, len(clean))
+    return Normalised(norm_text, pos_arr, stock, len(clean))
