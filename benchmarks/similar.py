@@ -2,7 +2,7 @@
 
 Generates N reports with planted copies (corpora/generate.py, not timed), then runs, in the same
 process and run:
-  * shuzhi: load (read + clean + typos + fingerprint, one process per core) → index+candidates →
+  * shuzhi: load (read + clean + fingerprint, one process per core) → index+candidates →
     verify+align → cluster, each stage timed;
   * the baseline a user would otherwise pick: document-level MinHash LSH with datasketch (character
     5-shingles, 128 permutations, threshold 0.5) over the same files (plain decoding, no cleaning).
@@ -82,7 +82,7 @@ def run_shuzhi(folder: Path, workers: int) -> tuple[set[tuple[str, str]], dict]:
     result = detect_core(items, fps, NormCache(items, settings), settings, stats)
     total = time.perf_counter() - t0
     found = {(Path(p.a).name, Path(p.b).name) for p in result.pairs}
-    seconds = {"load (read+clean+typos+fingerprint)": round(t_load, 3), **stats.get("seconds", {})}
+    seconds = {"load (read+clean+fingerprint)": round(t_load, 3), **stats.get("seconds", {})}
     return found, {
         "seconds_total": round(total, 3),
         "seconds_by_stage": seconds,

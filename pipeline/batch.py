@@ -302,8 +302,8 @@ def similarity_over_store(
     if scheduler:
         from pipeline.dask_backend import shuffle_join
 
-        def join(f, max_df, min_shared):  # noqa: ANN001, ANN202
-            return shuffle_join(scheduler, f, max_df, min_shared)
+        def join(f, max_df, min_shared, window, min_dense):  # noqa: ANN001, ANN202
+            return shuffle_join(scheduler, f, max_df, min_shared, window, min_dense)
 
     result = detect_core(items, fps, fetch, settings, join=join)
     store.replace_similarity(result.pairs, result.clusters)

@@ -56,44 +56,45 @@ def map_records(address: str, jobs: Sequence[tuple], fn: Callable[[tuple], Any])
         yield result
 
 
-def _partition_pairs(frame, max_df: int, min_shared: int):  # pandas in, pandas out
+def _partition_rows(frame, max_df: int):  # pandas in, pandas out
+    """The join inside one partition: every document sharing a hash is here after the shuffle."""
     import pandas as pd
 
     frame = frame.sort_values(["hash", "doc"], kind="stable")
-    rows = index.candidate_pairs(
-        frame["hash"].to_numpy(np.uint64), frame["doc"].to_numpy(np.int32), max_df, 1
+    a, b, pos = index.shared_rows(
+        frame["hash"].to_numpy(np.uint64),
+        frame["doc"].to_numpy(np.int32),
+        frame["pos"].to_numpy(np.int32),
+        max_df,
     )
-    return (
-        pd.DataFrame({"a": rows[:, 0], "b": rows[:, 1], "n": rows[:, 2]})
-        if len(rows)
-        else pd.DataFrame(
-            {"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64), "n": np.zeros(0, np.int64)}
-        )
-    )
+    return pd.DataFrame({"a": a, "b": b, "pos": pos})
 
 
 def shuffle_join(
-    address: str, fps: Sequence[Fingerprints], max_df: int, min_shared: int
+    address: str, fps: Sequence[Fingerprints], max_df: int, min_shared: int, window: int, min_dense: int
 ) -> tuple[index.Index, np.ndarray]:
     """The fingerprint join as a Dask shuffle on the hash; same output as the local join."""
     import dask.dataframe as dd
     import pandas as pd
 
-    client = client_for(address)
-    del client  # the client is the default scheduler once created
-    idx, _, _ = index.build(list(fps), max_df)  # hash → document frequency, for rarity in verification
-    frames = []
-    for doc, f in enumerate(fps):
-        if len(f.hashes):
-            frames.append(pd.DataFrame({"hash": np.unique(f.hashes), "doc": np.int32(doc)}))
-    if not frames:
-        return idx, np.zeros((0, 3), dtype=np.int64)
-    table = pd.concat(frames, ignore_index=True)
+    client_for(address)  # the client becomes the default scheduler
+    idx, hashes, docs, positions = index.build(list(fps), max_df)
+    if len(hashes) == 0:
+        return idx, np.zeros((0, 4), dtype=np.int64)
+    table = pd.DataFrame({"hash": hashes, "doc": docs, "pos": positions})
     nparts = max(2, min(64, len(table) // 200_000 + 2))
-    ddf = dd.from_pandas(table, npartitions=nparts).shuffle(on="hash")
-    meta = pd.DataFrame({"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64), "n": np.zeros(0, np.int64)})
-    counted = ddf.map_partitions(_partition_pairs, max_df, min_shared, meta=meta)
-    summed = counted.groupby(["a", "b"])["n"].sum().compute().reset_index()
-    summed = summed[summed["n"] >= min_shared].sort_values(["a", "b"])
-    rows = summed[["a", "b", "n"]].to_numpy(np.int64)
+    ddf = dd.from_pandas(table, npartitions=nparts, sort=False).shuffle(on="hash")
+    meta = pd.DataFrame(
+        {"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64), "pos": np.zeros(0, np.int64)}
+    )
+    joined = ddf.map_partitions(_partition_rows, max_df, meta=meta).compute()
+    rows = index.candidates_from_rows(
+        joined["a"].to_numpy(np.int64),
+        joined["b"].to_numpy(np.int64),
+        joined["pos"].to_numpy(np.int64),
+        len(fps),
+        min_shared,
+        window,
+        min_dense,
+    )
     return idx, rows

@@ -57,6 +57,9 @@ class SimilaritySettings:
     # A fingerprint found in more documents than max(min_max_df, max_df_ratio × N) is common.
     max_df_ratio: float = 0.002
     min_max_df: int = 8
+    # …and never more than this: text found in more than 50 reports is stock, whatever the corpus size
+    # (it also bounds the join: a hash in d documents yields d(d-1)/2 pair rows).
+    max_max_df: int = 50
     # Rare fingerprints two documents must share to be compared (a pair below this cannot pass
     # verification, which needs min_rare, or min_rare_with_typo with a shared typo).
     min_shared: int = 8
@@ -68,9 +71,22 @@ class SimilaritySettings:
     min_rare: int = 20
     min_rare_with_typo: int = 8  # enough when the passages also share a typo or laundered word
     min_passage_rare: int = 4  # a passage counts towards the evidence with at least this many
+    # Candidate pairs need min_dense shared rare fingerprints within dense_window characters of one
+    # another (copied text shares them in runs; template phrasing shares them scattered).
+    dense_window: int = 120
+    min_dense: int = 6
 
     def validate(self) -> None:
-        for name in ("k", "w", "min_max_df", "min_shared", "min_passage", "min_rare", "min_rare_with_typo"):
+        for name in (
+            "k",
+            "w",
+            "min_max_df",
+            "max_max_df",
+            "min_shared",
+            "min_passage",
+            "min_rare",
+            "min_rare_with_typo",
+        ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"similarity.{name} must be >= 1, got {getattr(self, name)}")
         if not 0 < self.max_df_ratio < 1:

@@ -158,7 +158,7 @@ def detect_core(
     fetch: Callable[[int], tuple[Item, Normalised]],
     settings: Settings,
     stats: dict[str, Any] | None = None,
-    join: Callable[[Sequence[Fingerprints], int, int], tuple[Any, np.ndarray]] | None = None,
+    join: Callable[[Sequence[Fingerprints], int, int, int, int], tuple[Any, np.ndarray]] | None = None,
 ) -> Result:
     """Copy detection from fingerprints; texts are fetched only for the pairs that need verifying.
 
@@ -171,16 +171,17 @@ def detect_core(
     stats["documents"] = len(items)
     timer = _Timer(stats)
     stats["fingerprints"] = int(sum(len(f.hashes) for f in fps))
-    max_df = max(cfg.min_max_df, math.ceil(cfg.max_df_ratio * len(items)))
+    max_df = min(cfg.max_max_df, max(cfg.min_max_df, math.ceil(cfg.max_df_ratio * len(items))))
     with timer.stage("index+candidates"):
-        idx, rows = (join or _local_join)(fps, max_df, cfg.min_shared)
+        idx, rows = (join or _local_join)(fps, max_df, cfg.min_shared, cfg.dense_window, cfg.min_dense)
         typo_sets = [{t[0] for t in item.typos} for item in items]
         # A pair below min_rare shared fingerprints can only pass with a shared typo: skip it early
         # when the two reports have no typo in common.
         wanted = {
-            (int(a), int(b)) for a, b, n in rows if n >= cfg.min_rare or typo_sets[int(a)] & typo_sets[int(b)]
+            (int(a), int(b))
+            for a, b, n, _dense in rows
+            if n >= cfg.min_rare or typo_sets[int(a)] & typo_sets[int(b)]
         }
-        wanted |= _same_unit_pairs(items)
         wanted = {(a, b) for a, b in wanted if not (items[a].reference and items[b].reference)}
     stats["max_df"] = max_df
     stats["candidates"] = len(wanted)
@@ -201,24 +202,12 @@ def detect_core(
     return Result(pairs=pairs, clusters=rings, stats=stats)
 
 
-def _local_join(fps: Sequence[Fingerprints], max_df: int, min_shared: int) -> tuple[index.Index, np.ndarray]:
-    idx, hashes, docs = index.build(list(fps), max_df)
-    return idx, index.candidate_pairs(hashes, docs, max_df, min_shared)
-
-
-def _same_unit_pairs(items: Sequence[Item]) -> set[tuple[int, int]]:
-    """The same unit's reports of different years are always compared."""
-    by_unit: dict[str, list[int]] = {}
-    for i, item in enumerate(items):
-        if item.unit and item.year and not item.reference:
-            by_unit.setdefault(item.unit, []).append(i)
-    out = set()
-    for members in by_unit.values():
-        for x in members:
-            for y in members:
-                if x < y and items[x].year != items[y].year:
-                    out.add((x, y))
-    return out
+def _local_join(
+    fps: Sequence[Fingerprints], max_df: int, min_shared: int, window: int, min_dense: int
+) -> tuple[index.Index, np.ndarray]:
+    idx, hashes, docs, positions = index.build(list(fps), max_df)
+    a, b, pos = index.shared_rows(hashes, docs, positions, max_df)
+    return idx, index.candidates_from_rows(a, b, pos, len(fps), min_shared, window, min_dense)
 
 
 def _verify(

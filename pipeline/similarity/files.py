@@ -6,6 +6,7 @@ texts (needed to show passages) and normalises again only the documents that can
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -32,9 +33,9 @@ class Loaded:
 
 
 def load_one(path: str, meta: Meta | None, reference: bool, settings: Settings) -> Loaded:
+    """Read, clean and fingerprint one file. Typos are found later, only for the documents that
+    candidate pairs bring to verification (``NormCache``)."""
     from pipeline import metadata
-    from pipeline.analyzers import typos
-    from pipeline.analyzers.context import Context
     from pipeline.ingest import load
 
     try:
@@ -45,10 +46,7 @@ def load_one(path: str, meta: Meta | None, reference: bool, settings: Settings) 
     if unit is None or year is None:
         g_unit, g_year = metadata.infer(doc.text, path)
         unit, year = unit or g_unit, year or g_year
-    found = typos.analyze(Context(doc, settings))
-    item = Item(
-        path, doc.text, unit, year, tuple((t.text, t.start, t.end) for t in found.typos), reference=reference
-    )
+    item = Item(path, doc.text, unit, year, reference=reference)
     _, fps = prepare(item, settings)
     return Loaded(path, item, fps.hashes, fps.positions)
 
@@ -83,21 +81,30 @@ def load_all(
 
 
 class NormCache:
-    """Normalised texts for verification, computed on demand and kept for the most recent documents."""
+    """Normalised texts (and typos) for verification, computed on demand for the documents candidate
+    pairs need, and kept for the most recent ones."""
 
     def __init__(self, items: Sequence[Item], settings: Settings, size: int = 8192) -> None:
         self.items = items
         self.settings = settings
         self.size = size
-        self.cache: OrderedDict[int, Normalised] = OrderedDict()
+        self.cache: OrderedDict[int, tuple[Item, Normalised]] = OrderedDict()
 
     def __call__(self, i: int) -> tuple[Item, Normalised]:
-        norm = self.cache.get(i)
-        if norm is None:
-            norm = normalise(self.items[i].text, self.settings, own_names(self.items[i]))
-            self.cache[i] = norm
+        hit = self.cache.get(i)
+        if hit is None:
+            from pipeline.analyzers import typos
+            from pipeline.analyzers.context import Context
+            from pipeline.document import Document
+
+            item = self.items[i]
+            if not item.typos:
+                found = typos.analyze(Context(Document(item.key, item.text), self.settings))
+                item = dataclasses.replace(item, typos=tuple((t.text, t.start, t.end) for t in found.typos))
+            hit = (item, normalise(item.text, self.settings, own_names(item)))
+            self.cache[i] = hit
             if len(self.cache) > self.size:
                 self.cache.popitem(last=False)
         else:
             self.cache.move_to_end(i)
-        return self.items[i], norm
+        return hit

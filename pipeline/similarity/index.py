@@ -34,46 +34,89 @@ class Index:
         return ~found | (self.df[at] <= self.max_df)
 
 
-def build(fps: list[Fingerprints], max_df: int) -> tuple[Index, np.ndarray, np.ndarray]:
-    """The index, plus the (hash, doc) pairs sorted by hash (deduplicated) for candidate generation."""
+def build(fps: list[Fingerprints], max_df: int) -> tuple[Index, np.ndarray, np.ndarray, np.ndarray]:
+    """The index, plus (hash, doc, first position) rows sorted by hash, one per hash and document."""
     params = fps[0].params if fps else Params()
     for f in fps:
         params.check_same(f.params)
     if not fps or not sum(len(f.hashes) for f in fps):
         empty = np.zeros(0, np.uint64)
-        return Index(params, len(fps), empty, np.zeros(0, np.int32), max_df), empty, np.zeros(0, np.int32)
+        none = np.zeros(0, np.int32)
+        return Index(params, len(fps), empty, none, max_df), empty, none, none
     hashes = np.concatenate([f.hashes for f in fps])
     docs = np.concatenate([np.full(len(f.hashes), i, dtype=np.int32) for i, f in enumerate(fps)])
-    order = np.lexsort((docs, hashes))
-    hashes, docs = hashes[order], docs[order]
+    positions = np.concatenate([f.positions for f in fps]).astype(np.int32)
+    # Rows are concatenated document by document in position order, so a stable sort on the hash
+    # alone leaves them sorted by (hash, document, position).
+    order = np.argsort(hashes, kind="stable")
+    hashes, docs, positions = hashes[order], docs[order], positions[order]
     keep = np.ones(len(hashes), dtype=bool)
     keep[1:] = (hashes[1:] != hashes[:-1]) | (docs[1:] != docs[:-1])
-    hashes, docs = hashes[keep], docs[keep]
-    unique, start, counts = np.unique(hashes, return_index=True, return_counts=True)
-    del start
-    return Index(params, len(fps), unique, counts.astype(np.int32), max_df), hashes, docs
+    hashes, docs, positions = hashes[keep], docs[keep], positions[keep]
+    unique, counts = np.unique(hashes, return_counts=True)
+    return Index(params, len(fps), unique, counts.astype(np.int32), max_df), hashes, docs, positions
 
 
-def candidate_pairs(hashes: np.ndarray, docs: np.ndarray, max_df: int, min_shared: int) -> np.ndarray:
-    """(a, b, shared) rows with a < b, for document pairs sharing at least ``min_shared`` rare hashes."""
+def shared_rows(
+    hashes: np.ndarray, docs: np.ndarray, positions: np.ndarray, max_df: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The join: (a, b, position in a) for every rare hash two documents share, a < b.
+
+    Rows must be sorted by hash, then document. Groups of equal hashes are handled size by size with
+    array operations; a group larger than ``max_df`` is a common hash and yields nothing.
+    """
     if len(hashes) == 0:
-        return np.zeros((0, 3), dtype=np.int64)
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
     bounds = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1], True])
     starts, sizes = bounds[:-1], np.diff(bounds)
-    keys: list[np.ndarray] = []
-    n = int(docs.max()) + 1
+    out_a, out_b, out_p = [], [], []
     for size in np.unique(sizes):
         if size < 2 or size > max_df:
             continue
         group_starts = starts[sizes == size]
-        members = docs[group_starts[:, None] + np.arange(size)]  # each row sorted by document
+        rows = group_starts[:, None] + np.arange(size)
+        members = docs[rows]  # each row sorted by document
+        where = positions[rows]
         i, j = np.triu_indices(size, 1)
-        a = members[:, i].ravel().astype(np.int64)
-        b = members[:, j].ravel().astype(np.int64)
-        keys.append(a * n + b)
-    if not keys:
-        return np.zeros((0, 3), dtype=np.int64)
-    pair_keys, shared = np.unique(np.concatenate(keys), return_counts=True)
-    keep = shared >= min_shared
-    pair_keys, shared = pair_keys[keep], shared[keep]
-    return np.stack([pair_keys // n, pair_keys % n, shared], axis=1)
+        out_a.append(members[:, i].ravel().astype(np.int64))
+        out_b.append(members[:, j].ravel().astype(np.int64))
+        out_p.append(where[:, i].ravel().astype(np.int64))
+    if not out_a:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    return np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_p)
+
+
+def candidates_from_rows(
+    a: np.ndarray, b: np.ndarray, pos: np.ndarray, n_docs: int, min_shared: int, window: int, min_dense: int
+) -> np.ndarray:
+    """(a, b, shared, dense) for pairs with at least ``min_shared`` shared rare hashes of which at
+    least ``min_dense`` fall within ``window`` characters of each other in A.
+
+    Copied text shares fingerprints in runs; reports written from the same templates share as many
+    scattered over the whole text, and the density test drops them before any text is compared.
+    """
+    if len(a) == 0:
+        return np.zeros((0, 4), dtype=np.int64)
+    key = a * n_docs + b
+    order = np.lexsort((pos, key))
+    key, pos = key[order], pos[order]
+    pair_keys, first, shared = np.unique(key, return_index=True, return_counts=True)
+    # For each row, how many rows of the same pair start within `window` characters after it.
+    span = window + 1
+    combined = key.astype(np.float64) * (np.float64(pos.max()) + 2 * span) + pos
+    reach = np.searchsorted(combined, combined + window, side="right") - np.arange(len(combined))
+    dense = np.maximum.reduceat(reach, first)
+    keep = (shared >= min_shared) & (dense >= min_dense)
+    pair_keys, shared, dense = pair_keys[keep], shared[keep], dense[keep]
+    return np.stack([pair_keys // n_docs, pair_keys % n_docs, shared, dense], axis=1)
+
+
+def candidate_pairs(hashes: np.ndarray, docs: np.ndarray, max_df: int, min_shared: int) -> np.ndarray:
+    """(a, b, shared) rows for pairs sharing at least ``min_shared`` rare hashes (no density test)."""
+    positions = np.zeros(len(hashes), dtype=np.int32)
+    a, b, pos = shared_rows(hashes, docs, positions, max_df)
+    n = int(docs.max()) + 1 if len(docs) else 1
+    rows = candidates_from_rows(a, b, pos, n, min_shared, 0, 0)
+    return rows[:, :3]
