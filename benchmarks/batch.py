@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SHUZHI_QUIET", "1")
+
+from benchmarks.corpus import generate  # noqa: E402
 
 
 def main() -> None:
@@ -33,20 +34,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="shuzhi-batch-") as tmp:
         corpus = Path(tmp) / "corpus"
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "corpora" / "generate.py"),
-                "--n",
-                str(args.n),
-                "--seed",
-                str(args.seed),
-                "--out",
-                str(corpus),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        generate(corpus, args.n, args.seed)
         chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("r*.txt"))
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         t = time.perf_counter()

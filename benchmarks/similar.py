@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SHUZHI_QUIET", "1")
+
+from benchmarks.corpus import generate  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -131,22 +132,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="shuzhi-similar-") as tmp:
         folder = Path(tmp)
-        t = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "corpora" / "generate.py"),
-                "--n",
-                str(args.n),
-                "--seed",
-                str(args.seed),
-                "--out",
-                str(folder),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        generate_s = time.perf_counter() - t
+        generate_s = generate(folder, args.n, args.seed)
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         found, figures = run_shuzhi(folder, args.workers)
         out = {

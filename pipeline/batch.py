@@ -32,6 +32,7 @@ from pipeline.similarity import Item, detect_core, own_names, params_of, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
 from pipeline.store import Record, Store, fingerprint_arrays
+from pipeline.work import quiet_worker
 
 CHUNK = 32
 COPY_FLAG = {"copy": "copied", "repeats_last_year": "repeats_last_year", "template_site": "template_site"}
@@ -127,12 +128,6 @@ def _call(job: tuple[str, str, str, Meta | None, Settings]) -> Record:
     return analyze_for_store(*job)
 
 
-def _quiet() -> None:
-    import os
-
-    os.environ["SHUZHI_QUIET"] = "1"
-
-
 class Progress:
     """A one-line progress bar with counts and ETA on a terminal; silent otherwise."""
 
@@ -167,7 +162,7 @@ def _local_map(jobs: list[tuple], workers: int) -> Iterator[Record]:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
         yield from pool.map(_call, jobs, chunksize=4)
 
 

@@ -51,7 +51,7 @@ def _call(args: tuple[str, Settings, Any, bool]) -> Outcome:
     return analyze_path(*args)
 
 
-def _quiet_worker() -> None:
+def quiet_worker() -> None:
     os.environ["SHUZHI_QUIET"] = "1"  # the parent already said which language pipeline is in use
 
 
@@ -68,5 +68,5 @@ def map_paths(
     if workers <= 1:
         yield from map(_call, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
         yield from pool.map(_call, jobs, chunksize=4)

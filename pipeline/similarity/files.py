@@ -7,7 +7,6 @@ texts (needed to show passages) and normalises again only the documents that can
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,6 +20,7 @@ from pipeline.settings import Settings
 from pipeline.similarity import Item, own_names, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
+from pipeline.work import quiet_worker
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,6 @@ def _call(job: tuple[str, Meta | None, bool, Settings]) -> Loaded:
     return load_one(*job)
 
 
-def _quiet() -> None:
-    os.environ["SHUZHI_QUIET"] = "1"
-
-
 def load_all(
     jobs: Sequence[tuple[str, Meta | None, bool]], settings: Settings, workers: int
 ) -> tuple[list[Item], list[Fingerprints], list[str]]:
@@ -66,7 +62,7 @@ def load_all(
     params = Params(k=settings.similarity.k, w=settings.similarity.w, seed=settings.similarity.seed)
     full = [(p, m, r, settings) for p, m, r in jobs]
     if workers > 1 and len(full) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_quiet) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
             results = list(pool.map(_call, full, chunksize=16))
     else:
         results = [_call(j) for j in full]
