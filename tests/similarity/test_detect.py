@@ -135,3 +135,12 @@ def test_cli_similar_samples(samples: Path, capsys: pytest.CaptureFixture[str]) 
     assert set(copy) == {"a", "b", "similarity", "copy_ratio_a", "copy_ratio_b", "passages", "shared_typos"}
     assert ("2023_university_chem_college.txt", "2024_university_chem_college_repeat.txt") in found
     assert len(found) == 2  # no false copy among the other samples
+
+
+def test_no_false_copy_among_independent_reports(capsys: pytest.CaptureFixture[str]) -> None:
+    """58 texts written independently by the team (eval set and genre corpus): no pair is a copy."""
+    from tests.conftest import ROOT
+
+    assert main(["similar", "--json", str(ROOT / "corpora" / "eval"), str(ROOT / "corpora" / "genres")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data == {"pairs": [], "clusters": []}
