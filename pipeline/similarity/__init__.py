@@ -205,8 +205,7 @@ def detect_core(
 def _local_join(
     fps: Sequence[Fingerprints], max_df: int, min_shared: int, window: int, min_dense: int
 ) -> tuple[index.Index, np.ndarray]:
-    idx, hashes, docs, positions = index.build(list(fps), max_df)
-    a, b, pos = index.shared_rows(hashes, docs, positions, max_df)
+    idx, a, b, pos = index.partitioned_join(list(fps), max_df)
     return idx, index.candidates_from_rows(a, b, pos, len(fps), min_shared, window, min_dense)
 
 

@@ -64,3 +64,21 @@ def test_extend_and_merge_across_changed_name() -> None:
 
 def test_clusters() -> None:
     assert cluster.clusters([("b", "c"), ("a", "b"), ("x", "y")]) == [["a", "b", "c"], ["x", "y"]]
+
+
+def test_partitioned_join_equals_the_whole_join() -> None:
+    rng = np.random.default_rng(3)
+    from pipeline.similarity.fingerprint import Fingerprints
+
+    shared = rng.integers(0, 2**63, size=40, dtype=np.uint64)
+    fps = []
+    for d in range(30):
+        own = rng.integers(0, 2**63, size=200, dtype=np.uint64)
+        mine = np.concatenate([own, shared[: (d % 5) * 8]])
+        fps.append(Fingerprints(Params(), mine, np.arange(len(mine), dtype=np.int32) * 3))
+    idx1, h, d, p = index.build(fps, 8)
+    whole = index.shared_rows(h, d, p, 8)
+    idx2, *parts = index.partitioned_join(fps, 8, bits=3)
+    key = lambda rows: sorted(zip(*(r.tolist() for r in rows), strict=True))  # noqa: E731
+    assert key(whole) == key(parts)
+    assert np.array_equal(idx1.common, idx2.common) and len(idx1.common) > 0
