@@ -92,8 +92,11 @@ def partitioned_join(
         out_p.append(pos)
         del hashes, docs, positions
     common = np.sort(np.concatenate(commons)) if commons else np.zeros(0, np.uint64)
-    cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64)
-    return Index(params, len(fps), common, max_df), cat(out_a), cat(out_b), cat(out_p)
+    return Index(params, len(fps), common, max_df), _cat(out_a), _cat(out_b), _cat(out_p)
+
+
+def _cat(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, np.int64)
 
 
 def shared_rows(
