@@ -16,42 +16,23 @@ from pipeline.similarity.files import NormCache, load_all
 from tests.conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gen")
+def _generate(out: Path) -> Path:
+    script = str(ROOT / "corpora" / "generate.py")
     subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "corpora" / "generate.py"),
-            "--n",
-            "400",
-            "--seed",
-            "5",
-            "--out",
-            str(out),
-        ],
+        [sys.executable, script, "--n", "400", "--seed", "5", "--out", str(out)],
         check=True,
         capture_output=True,
     )
     return out
 
 
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _generate(tmp_path_factory.mktemp("gen"))
+
+
 def test_generator_is_deterministic(generated: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "corpora" / "generate.py"),
-            "--n",
-            "400",
-            "--seed",
-            "5",
-            "--out",
-            str(again),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    again = _generate(tmp_path / "again")
     for name in ("truth.json", "manifest.csv", "r000001.txt", "r000400.txt"):
         assert (generated / name).read_bytes() == (again / name).read_bytes()
 
