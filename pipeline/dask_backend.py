@@ -56,18 +56,19 @@ def map_records(address: str, jobs: Sequence[tuple], fn: Callable[[tuple], Any])
         yield result
 
 
-def _partition_rows(frame, max_df: int):  # pandas in, pandas out
+def _partition_rows(frame, max_df: int, n_docs: int):  # pandas in, pandas out
     """The join inside one partition: every document sharing a hash is here after the shuffle."""
     import pandas as pd
 
-    frame = frame.sort_values(["hash", "doc"], kind="stable")
-    a, b, pos = index.shared_rows(
+    frame = frame.sort_values(["hash", "doc", "pos"], kind="stable")
+    key, pos = index.shared_rows(
         frame["hash"].to_numpy(np.uint64),
         frame["doc"].to_numpy(np.int32),
         frame["pos"].to_numpy(np.int32),
         max_df,
+        n_docs,
     )
-    return pd.DataFrame({"a": a, "b": b, "pos": pos})
+    return pd.DataFrame({"key": key, "pos": pos})
 
 
 def shuffle_join(
@@ -84,14 +85,11 @@ def shuffle_join(
     table = pd.DataFrame({"hash": hashes, "doc": docs, "pos": positions})
     nparts = max(2, min(64, len(table) // 200_000 + 2))
     ddf = dd.from_pandas(table, npartitions=nparts, sort=False).shuffle(on="hash")
-    meta = pd.DataFrame(
-        {"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64), "pos": np.zeros(0, np.int64)}
-    )
-    joined = ddf.map_partitions(_partition_rows, max_df, meta=meta).compute()
+    meta = pd.DataFrame({"key": np.zeros(0, np.int64), "pos": np.zeros(0, np.int32)})
+    joined = ddf.map_partitions(_partition_rows, max_df, len(fps), meta=meta).compute()
     rows = index.candidates_from_rows(
-        joined["a"].to_numpy(np.int64),
-        joined["b"].to_numpy(np.int64),
-        joined["pos"].to_numpy(np.int64),
+        joined["key"].to_numpy(np.int64),
+        joined["pos"].to_numpy(np.int32),
         len(fps),
         min_shared,
         window,

@@ -57,9 +57,9 @@ class SimilaritySettings:
     # A fingerprint found in more documents than max(min_max_df, max_df_ratio × N) is common.
     max_df_ratio: float = 0.002
     min_max_df: int = 8
-    # …and never more than this: text found in more than 50 reports is stock, whatever the corpus size
+    # …and never more than this: text found in more than 20 reports is stock, whatever the corpus size
     # (it also bounds the join: a hash in d documents yields d(d-1)/2 pair rows).
-    max_max_df: int = 50
+    max_max_df: int = 20
     # Rare fingerprints two documents must share to be compared (a pair below this cannot pass
     # verification, which needs min_rare, or min_rare_with_typo with a shared typo).
     min_shared: int = 8

@@ -205,8 +205,8 @@ def detect_core(
 def _local_join(
     fps: Sequence[Fingerprints], max_df: int, min_shared: int, window: int, min_dense: int
 ) -> tuple[index.Index, np.ndarray]:
-    idx, a, b, pos = index.partitioned_join(list(fps), max_df)
-    return idx, index.candidates_from_rows(a, b, pos, len(fps), min_shared, window, min_dense)
+    idx, keys, pos = index.partitioned_join(list(fps), max_df)
+    return idx, index.candidates_from_rows(keys, pos, len(fps), min_shared, window, min_dense)
 
 
 def _verify(

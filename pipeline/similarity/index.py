@@ -76,43 +76,39 @@ def _build_part(
 
 def partitioned_join(
     fps: list[Fingerprints], max_df: int, bits: int = 4
-) -> tuple[Index, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[Index, np.ndarray, np.ndarray]:
     """The join in 2**bits slices of the hash space, one at a time: the same rows as joining all at
     once, with a sixteenth of the working memory (hashes are uniform after mixing)."""
     params = fps[0].params if fps else Params()
     for f in fps:
         params.check_same(f.params)
-    commons, out_a, out_b, out_p = [], [], [], []
+    commons, out_k, out_p = [], [], []
     for which in range(2**bits):
         idx, hashes, docs, positions = _build_part(fps, max_df, params, (which, bits))
         commons.append(idx.common)
-        a, b, pos = shared_rows(hashes, docs, positions, max_df)
-        out_a.append(a)
-        out_b.append(b)
+        key, pos = shared_rows(hashes, docs, positions, max_df, len(fps))
+        out_k.append(key)
         out_p.append(pos)
         del hashes, docs, positions
     common = np.sort(np.concatenate(commons)) if commons else np.zeros(0, np.uint64)
-    return Index(params, len(fps), common, max_df), _cat(out_a), _cat(out_b), _cat(out_p)
-
-
-def _cat(arrays: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(arrays) if arrays else np.zeros(0, np.int64)
+    keys = np.concatenate(out_k) if out_k else np.zeros(0, np.int64)
+    positions = np.concatenate(out_p) if out_p else np.zeros(0, np.int32)
+    return Index(params, len(fps), common, max_df), keys, positions
 
 
 def shared_rows(
-    hashes: np.ndarray, docs: np.ndarray, positions: np.ndarray, max_df: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The join: (a, b, position in a) for every rare hash two documents share, a < b.
+    hashes: np.ndarray, docs: np.ndarray, positions: np.ndarray, max_df: int, n_docs: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The join: (pair key a × n_docs + b, position in a) for every rare hash two documents share, a < b.
 
     Rows must be sorted by hash, then document. Groups of equal hashes are handled size by size with
     array operations; a group larger than ``max_df`` is a common hash and yields nothing.
     """
     if len(hashes) == 0:
-        empty = np.zeros(0, np.int64)
-        return empty, empty, empty
+        return np.zeros(0, np.int64), np.zeros(0, np.int32)
     bounds = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1], True])
     starts, sizes = bounds[:-1], np.diff(bounds)
-    out_a, out_b, out_p = [], [], []
+    out_k, out_p = [], []
     for size in np.unique(sizes):
         if size < 2 or size > max_df:
             continue
@@ -121,17 +117,15 @@ def shared_rows(
         members = docs[rows]  # each row sorted by document
         where = positions[rows]
         i, j = np.triu_indices(size, 1)
-        out_a.append(members[:, i].ravel().astype(np.int64))
-        out_b.append(members[:, j].ravel().astype(np.int64))
-        out_p.append(where[:, i].ravel().astype(np.int64))
-    if not out_a:
-        empty = np.zeros(0, np.int64)
-        return empty, empty, empty
-    return np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_p)
+        out_k.append(members[:, i].ravel().astype(np.int64) * n_docs + members[:, j].ravel())
+        out_p.append(where[:, i].ravel().astype(np.int32))
+    if not out_k:
+        return np.zeros(0, np.int64), np.zeros(0, np.int32)
+    return np.concatenate(out_k), np.concatenate(out_p)
 
 
 def candidates_from_rows(
-    a: np.ndarray, b: np.ndarray, pos: np.ndarray, n_docs: int, min_shared: int, window: int, min_dense: int
+    key: np.ndarray, pos: np.ndarray, n_docs: int, min_shared: int, window: int, min_dense: int
 ) -> np.ndarray:
     """(a, b, shared, dense) for pairs with at least ``min_shared`` shared rare hashes of which at
     least ``min_dense`` fall within ``window`` characters of each other in A.
@@ -139,9 +133,8 @@ def candidates_from_rows(
     Copied text shares fingerprints in runs; reports written from the same templates share as many
     scattered over the whole text, and the density test drops them before any text is compared.
     """
-    if len(a) == 0:
+    if len(key) == 0:
         return np.zeros((0, 4), dtype=np.int64)
-    key = a * n_docs + b
     order = np.lexsort((pos, key))
     key, pos = key[order], pos[order]
     pair_keys, first, shared = np.unique(key, return_index=True, return_counts=True)
@@ -158,7 +151,7 @@ def candidates_from_rows(
 def candidate_pairs(hashes: np.ndarray, docs: np.ndarray, max_df: int, min_shared: int) -> np.ndarray:
     """(a, b, shared) rows for pairs sharing at least ``min_shared`` rare hashes (no density test)."""
     positions = np.zeros(len(hashes), dtype=np.int32)
-    a, b, pos = shared_rows(hashes, docs, positions, max_df)
     n = int(docs.max()) + 1 if len(docs) else 1
-    rows = candidates_from_rows(a, b, pos, n, min_shared, 0, 0)
+    key, pos = shared_rows(hashes, docs, positions, max_df, n)
+    rows = candidates_from_rows(key, pos, n, min_shared, 0, 0)
     return rows[:, :3]

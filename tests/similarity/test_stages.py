@@ -77,7 +77,7 @@ def test_partitioned_join_equals_the_whole_join() -> None:
         mine = np.concatenate([own, shared[: (d % 5) * 8]])
         fps.append(Fingerprints(Params(), mine, np.arange(len(mine), dtype=np.int32) * 3))
     idx1, h, d, p = index.build(fps, 8)
-    whole = index.shared_rows(h, d, p, 8)
+    whole = index.shared_rows(h, d, p, 8, len(fps))
     idx2, *parts = index.partitioned_join(fps, 8, bits=3)
     key = lambda rows: sorted(zip(*(r.tolist() for r in rows), strict=True))  # noqa: E731
     assert key(whole) == key(parts)
