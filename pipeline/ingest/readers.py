@@ -198,9 +198,13 @@ def read_docx(data: bytes, name: str, settings: Settings) -> RawText:
 
 def read_pdf(data: bytes, name: str) -> RawText:
     """The text layer, pages in order; lines repeated at the top or bottom of most pages are furniture."""
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs what it repairs or cannot read; the reason a user sees is our one line.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
