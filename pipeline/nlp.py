@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -56,10 +57,12 @@ class Parsed:
     tokens: tuple[Token, ...]
     sentences: tuple[Sentence, ...]
     parser: str
+    # (start, end, dependency label) of sentence subjects, when a dependency parser ran.
+    subjects: tuple[tuple[int, int, str], ...] | None = None
 
     @property
     def has_parse(self) -> bool:
-        return any(t.dep for t in self.tokens)
+        return self.subjects is not None
 
 
 def _user_words(settings: Settings) -> list[tuple[str, int | None]]:
@@ -166,21 +169,39 @@ def from_spacy(doc) -> Parsed:  # doc: spacy.tokens.Doc
                         s.start_char + lead, s.end_char - (len(text) - len(text.rstrip())), s.start, s.end
                     )
                 )
-    return Parsed(doc.text, tokens, tuple(sentences), doc.vocab.lang)
+    subjects = (
+        tuple((t.idx, t.idx + len(t.text), t.dep_) for t in doc if t.dep_ in SUBJECT_DEPS)
+        if has_dep
+        else None
+    )
+    return Parsed(doc.text, tokens, tuple(sentences), doc.vocab.lang, subjects)
 
 
 def parse(text: str, settings: Settings | None = None) -> Parsed:
-    """Segment (and parse, when the model is there) a clean text once.
+    """Segment a clean text once (and find sentence subjects, when the model is there).
 
-    With the blank pipeline, segmentation goes straight to jieba and the sentencizer's rule, which
-    is what the blank spaCy pipeline does, without building a spaCy Doc that nothing else reads
-    (tests check both give the same tokens and sentences). With the model, the full spaCy pipeline.
+    Tokens and sentences always come from jieba and the sentencizer's rule — what the blank spaCy
+    pipeline does, without building a spaCy Doc that nothing else reads (a test checks both give the
+    same) — so every figure but the subjects is the same with and without the model. With
+    zh_core_web_sm, only the sentences that may have a personal or collective subject are parsed.
     """
     nlp = get_nlp(settings)
-    if nlp.has_pipe("parser"):
-        parsed = from_spacy(nlp(text))
-        return Parsed(parsed.text, parsed.tokens, parsed.sentences, nlp.meta["shuzhi_pipeline"])
-    return fast_parse(text, nlp.meta["shuzhi_pipeline"])
+    base = fast_parse(text, nlp.meta["shuzhi_pipeline"])
+    if not nlp.has_pipe("parser"):
+        return base
+    wanted = [s for s in base.sentences if _SUBJECT_CANDIDATE.search(text, s.start, s.end)]
+    subjects: list[tuple[int, int, str]] = []
+    for sentence, doc in zip(wanted, nlp.pipe(text[s.start : s.end] for s in wanted), strict=True):
+        subjects.extend(
+            (sentence.start + t.idx, sentence.start + t.idx + len(t.text), t.dep_)
+            for t in doc
+            if t.dep_ in SUBJECT_DEPS
+        )
+    return Parsed(base.text, base.tokens, base.sentences, base.parser, tuple(subjects))
+
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "nsubjpass", "top", "csubj"})
+_SUBJECT_CANDIDATE = re.compile("我|党委|党组|党工委|党总支|支部|班子|上下|一班人|委员会")
 
 
 _PUNCT_SET = frozenset(SENTENCE_PUNCT)

@@ -49,3 +49,37 @@ def test_fast_path_equals_blank_spacy_pipeline(samples) -> None:
             (t.text, t.start) for t in fast.tokens if t.text.strip()
         ]
         assert [(s.start, s.end) for s in slow.sentences] == [(s.start, s.end) for s in fast.sentences]
+
+
+def test_parse_with_a_parser_maps_subjects_to_text_offsets(monkeypatch) -> None:
+    """The model path without the model: a stand-in parser whose heads and deps are set by hand."""
+    import jieba
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline import nlp as nlp_module
+
+    vocab = spacy.blank("zh").vocab
+
+    class HandParser:
+        meta = {"shuzhi_pipeline": "hand-set parser"}
+
+        def has_pipe(self, name: str) -> bool:
+            return name == "parser"
+
+        def pipe(self, texts):
+            for text in texts:
+                words = [w for w in jieba.lcut(text) if w]
+                deps = ["nsubj" if w in ("局党组", "党组", "我") else "dep" for w in words]
+                deps[0] = "ROOT" if deps[0] != "nsubj" else "nsubj"
+                heads = [0] * len(words)
+                yield Doc(vocab, words=words, spaces=[False] * len(words), heads=heads, deps=deps)
+
+    monkeypatch.setattr(nlp_module, "get_nlp", lambda settings=None: HandParser())
+    text = "全年工作有序推进。\n局党组研究部署党建工作。我主持召开会议。"
+    parsed = nlp_module.parse(text)
+    assert parsed.has_parse
+    assert [text[s:e] for s, e, _ in parsed.subjects] == ["党组", "我"] or [
+        text[s:e] for s, e, _ in parsed.subjects
+    ] == ["局党组", "我"]
+    assert parsed.sentences == nlp_module.fast_parse(text).sentences  # the same sentences as without a parser

@@ -29,7 +29,6 @@ _SUBJECT_FOLLOW = (
 # A team report keeps 我 rare: fewer than this many personal 我 per 1,000 characters, together with
 # more collective subjects than personal ones, reads as a 班子汇报.
 PERSONAL_PER_1000 = 3.5
-DEP_SUBJECTS = {"nsubj", "nsubj:pass", "nsubjpass", "top", "csubj"}
 
 
 @dataclass(frozen=True)
@@ -97,13 +96,12 @@ def collective_subjects_parse(ctx: Context, lex: dict[str, tuple[str, ...]]) -> 
     """Subjects in the dependency parse that are the team or an organisation."""
     team = set(lex["collective_word"]) | set(lex["collective_subject"]) | {"我们"}
     spans = []
-    for t in ctx.parsed.tokens:
-        if t.dep not in DEP_SUBJECTS:
-            continue
-        if t.text.startswith("我") and t.text != "我们":
+    for start, end, _dep in ctx.parsed.subjects or ():
+        word = ctx.text[start:end]
+        if word.startswith("我") and word != "我们":
             continue  # 我局 and the like are institutional, counted by the 我 scan
-        if t.text in team or any(t.text.endswith(w) for w in lex["collective_subject"]):
-            spans.append((t.start, t.end))
+        if word in team or any(word.endswith(w) for w in lex["collective_subject"]):
+            spans.append((start, end))
     return spans
 
 
