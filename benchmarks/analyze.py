@@ -79,7 +79,7 @@ def main() -> None:
                 "ratio_all_cores_vs_jieba": round(chars / t_all / jieba_cps, 3),
                 "parse": "none (zh_core_web_sm not installed)"
                 if not _has_model()
-                else "zh_core_web_sm on every sentence",
+                else "zh_core_web_sm on the sentences that may have a personal or collective subject",
             },
             sort_keys=True,
         )
