@@ -314,13 +314,15 @@ def _trailing_zone(lines: list[str], nonblank: list[int], reasons: list[str | No
         line = lines[i]
         bullet = line[:1] in "•·●▪◆■"
         dated = _DATED_HEADLINE.search(line) is not None
+        if not bullet and not dated and len(line) >= 8 and line.endswith("。"):
+            return  # a sentence: the report goes on after a block the site put in its middle
         if bullet or dated or (len(line) <= 25 and not ends_sentence(line) and not is_heading(line)):
             reasons[i] = "trailing_chrome"
         elif listing and len(line) <= 45 and not is_heading(line):
             reasons[i] = "recommended_list"  # a headline under 往期推荐/相关文章
 
 
-_DATED_HEADLINE = re.compile(r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}\s*[\d.]+万?阅读)$")
+_DATED_HEADLINE = re.compile(r"(?:\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:\s*\d+页)?|\d{1,2}-\d{1,2}\s*[\d.]+万?阅读)$")
 _POST_HEADER = re.compile(r"(?:发表于|只看该作者)")
 _FLOOR = {"楼主", "沙发", "板凳", "地板"}
 

@@ -30,6 +30,16 @@ def test_gold_set_gate() -> None:
     assert total.join_recall >= 0.9, _report(total)
 
 
+@pytest.mark.parametrize("folder", ["ingest_holdout", "ingest_holdout2"])
+def test_holdout_gold_sets_gate(folder: str) -> None:
+    """Sets written blind to the rules (first measured blind: see README); now regression gates."""
+    total, per_file = score_ann_folder(GOLD / folder)
+    assert len(per_file) >= 8
+    assert total.content_recall >= MIN_CONTENT_KEPT, _report(total)
+    assert total.boilerplate_recall >= MIN_BOILERPLATE_REMOVED, _report(total)
+    assert total.join_recall >= 0.9, _report(total)
+
+
 def test_seed_texts_gate(seeds: Path) -> None:
     score = score_seed_labels(GOLD / "ingest" / "seeds.tsv", seeds)
     assert score.content_recall >= MIN_CONTENT_KEPT, _report(score)
