@@ -28,7 +28,7 @@ from pipeline.ingest.decoding import decode  # noqa: E402
 
 def corpus(target_chars: int) -> list[str]:
     texts = [decode(p.read_bytes()).text for p in sorted((ROOT / "corpora" / "samples").glob("*.txt"))]
-    for folder in ("ingest", "ingest_holdout"):
+    for folder in ("ingest", "ingest_holdout", "ingest_holdout2"):
         texts += [
             parse_ann(p.read_text(encoding="utf-8"))[0]
             for p in sorted((ROOT / "corpora" / "gold" / folder).glob("*.ann"))
@@ -81,6 +81,7 @@ def main() -> None:
 
     tuning, _ = score_ann_folder(ROOT / "corpora" / "gold" / "ingest")
     holdout, _ = score_ann_folder(ROOT / "corpora" / "gold" / "ingest_holdout")
+    holdout2, _ = score_ann_folder(ROOT / "corpora" / "gold" / "ingest_holdout2")
     print(
         json.dumps(
             {
@@ -96,6 +97,7 @@ def main() -> None:
                 ),
                 "gold_tuning": tuning.as_dict(),
                 "gold_holdout": holdout.as_dict(),
+                "gold_holdout2": holdout2.as_dict(),
             },
             ensure_ascii=False,
             sort_keys=True,
