@@ -2,8 +2,9 @@
 
 Shares are characters of the sentences of each type divided by the characters of the clean text.
 Achievements written in the secretary's duty part (我主持… 我带头…) are the account the duty part
-asks for, not 评功摆好, so when the duty part is found by its heading they are not counted as
-achievements; everywhere else they are.
+asks for, not 评功摆好: when the duty part is found by its heading they are not counted. Without a
+duty heading, achievement sentences in which the secretary is the actor (personal 我) are that
+account instead, up to a third of the text; the rest count.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.analyzers.context import Context
-from pipeline.analyzers.sections import SectionsResult
+from pipeline.analyzers.sections import PERSONAL_WO, SectionsResult
 from pipeline.findings import Finding
 
 ONE_THIRD = 1 / 3
@@ -51,6 +52,7 @@ def analyze(ctx: Context, sections: SectionsResult) -> BalanceResult:
     duty = sections.parts["duty"]
     duty_headed = duty.present and sections.method.startswith("headings") and duty.start is not None
     chars = {"achievement": 0, "problem": 0, "cause": 0, "plan": 0}
+    duty_account = 0  # characters of personal-我 achievements set aside when no duty heading
     findings: list[Finding] = []
     achievements: list[Finding] = []
     for s, st in zip(ctx.sentences, ctx.sentence_types, strict=True):
@@ -61,6 +63,13 @@ def analyze(ctx: Context, sections: SectionsResult) -> BalanceResult:
         )
         if st.label == "achievement":
             if in_duty:
+                continue
+            if (
+                not duty_headed
+                and duty_account + length <= total * ONE_THIRD
+                and PERSONAL_WO.search(ctx.text[s.start : s.end])
+            ):
+                duty_account += length
                 continue
             chars["achievement"] += length
             achievements.append(Finding(s.start, s.end, "balance", "achievement", "成绩表述", "info"))

@@ -21,7 +21,8 @@ PART_NAMES = {
     "problems": "存在问题及原因",
     "plans": "下一步打算",
 }
-_PERSONAL = re.compile(r"(?<![自忘本])我(?![们市县区省州镇乡村局委部办厅处科室所站校园院馆国党军司行厂])")
+# A 我 that is the writer (not 我们, 自我, 我县 …): a quick test used to place sentences.
+PERSONAL_WO = re.compile(r"(?<![自忘本])我(?![们市县区省州镇乡村局委部办厅处科室所站校园院馆国党军司行厂])")
 # Share of problem sentences without a concrete manifestation above which problems are "vague".
 VAGUE_SHARE = 0.6
 
@@ -89,7 +90,7 @@ def _content_parts(ctx: Context, skip: set[str], covered: list[tuple[int, int]])
         elif st.label == "plan":
             groups["plans"].append((s.start, s.end))
         elif st.label == "achievement":
-            groups["duty" if _PERSONAL.search(text) else "progress"].append((s.start, s.end))
+            groups["duty" if PERSONAL_WO.search(text) else "progress"].append((s.start, s.end))
     found: dict[str, Part] = {}
     for part, spans in groups.items():
         if part in skip or len(spans) < 2 or sum(e - s for s, e in spans) < 60:
@@ -109,7 +110,7 @@ def _duty_inside(ctx: Context, progress: Part) -> Part | None:
         for s, st in zip(ctx.sentences, ctx.sentence_types, strict=True)
         if progress.start <= s.start < (progress.end or 0)
         and st.label in ("achievement", "other")
-        and _PERSONAL.search(ctx.sentence_text(s))
+        and PERSONAL_WO.search(ctx.sentence_text(s))
     ]
     if len(mine) < DUTY_INSIDE_MIN:
         return None
