@@ -32,7 +32,7 @@ from pipeline.similarity import Item, detect_core, own_names, params_of, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
 from pipeline.store import Record, Store, fingerprint_arrays
-from pipeline.work import quiet_worker
+from pipeline.work import pool_map
 
 CHUNK = 32
 COPY_FLAG = {"copy": "copied", "repeats_last_year": "repeats_last_year", "template_site": "template_site"}
@@ -157,13 +157,7 @@ class Progress:
 
 
 def _local_map(jobs: list[tuple], workers: int) -> Iterator[Record]:
-    if workers <= 1:
-        yield from map(_call, jobs)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
-        yield from pool.map(_call, jobs, chunksize=4)
+    return pool_map(_call, jobs, workers)
 
 
 def run_batch(

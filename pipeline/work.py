@@ -9,7 +9,7 @@ A bad file becomes an Outcome with its error; it never stops the others.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +55,17 @@ def quiet_worker() -> None:
     os.environ["SHUZHI_QUIET"] = "1"  # the parent already said which language pipeline is in use
 
 
+def pool_map(
+    fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, chunksize: int = 4
+) -> Iterator[Any]:
+    """``fn`` over ``jobs`` in input order: in this process, or in a local pool of quiet workers."""
+    if workers <= 1:
+        yield from map(fn, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
+        yield from pool.map(fn, jobs, chunksize=chunksize)
+
+
 def map_paths(
     paths: Iterable[str],
     settings: Settings,
@@ -64,9 +75,4 @@ def map_paths(
 ) -> Iterator[Outcome]:
     """Outcomes in input order; ``workers`` > 1 uses a local process pool."""
     metas = metas or {}
-    jobs = ((p, settings, metas.get(p), keep_text) for p in paths)
-    if workers <= 1:
-        yield from map(_call, jobs)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
-        yield from pool.map(_call, jobs, chunksize=4)
+    yield from pool_map(_call, ((p, settings, metas.get(p), keep_text) for p in paths), workers)

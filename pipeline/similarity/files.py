@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +19,7 @@ from pipeline.settings import Settings
 from pipeline.similarity import Item, own_names, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
-from pipeline.work import quiet_worker
+from pipeline.work import pool_map
 
 
 @dataclass(frozen=True)
@@ -61,13 +60,8 @@ def load_all(
     """Items, their fingerprints and the error lines, in input order."""
     params = Params(k=settings.similarity.k, w=settings.similarity.w, seed=settings.similarity.seed)
     full = [(p, m, r, settings) for p, m, r in jobs]
-    if workers > 1 and len(full) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
-            results = list(pool.map(_call, full, chunksize=16))
-    else:
-        results = [_call(j) for j in full]
     items, fps, errors = [], [], []
-    for r in results:
+    for r in pool_map(_call, full, workers if len(full) > 1 else 1, chunksize=16):
         if r.item is None:
             errors.append(r.error or r.path)
             continue
