@@ -2625,6 +2625,26 @@ class Part:
         self.text = text
 
 
+def fill_paragraphs(rng, ctx, st, fams, labels, total, target, limit, sizes, at_least_one):
+    """Paragraphs of template items (each optionally led by a numbered label) until ``target`` chars."""
+    paras = []
+    fi = j = 0
+    while (total < target or (at_least_one and not paras)) and j < limit:
+        segs = []
+        if labels:
+            segs.append(sublabel(st.sub, j) + labels[j] + "。")
+        for _ in range(rng.choice(sizes)):
+            it = make_item(fams[fi % len(fams)], rng, ctx)
+            fi += 1
+            segs.append(it)
+            total += len(it.text)
+            if total >= target:
+                break
+        paras.append(segs)
+        j += 1
+    return paras, total
+
+
 def gen_duty(ctx, rng, st, target, force_name=False):
     paras = []
     total = 0
@@ -2641,20 +2661,8 @@ def gen_duty(ctx, rng, st, target, force_name=False):
         fams.remove("D_RECT")
         fams.insert(rng.randrange(0, 4), "D_RECT")
     labels = rng.sample(BANKS["LABEL"], 14) if st.duty_labels else None
-    fi = j = 0
-    while total < target and j < 14:
-        segs = []
-        if labels:
-            segs.append(sublabel(st.sub, j) + labels[j] + "。")
-        for _ in range(rng.choice((1, 2, 2, 3))):
-            it = make_item(fams[fi % len(fams)], rng, ctx)
-            fi += 1
-            segs.append(it)
-            total += len(it.text)
-            if total >= target:
-                break
-        paras.append(segs)
-        j += 1
+    more, total = fill_paragraphs(rng, ctx, st, fams, labels, total, target, 14, (1, 2, 2, 3), False)
+    paras.extend(more)
     return Part("duty", paras, st.sep)
 
 
@@ -2708,21 +2716,7 @@ def gen_progress(ctx, rng, st, target, list_lines=None, force_name=False):
         total += sum(seglen(s) for s in list_par)
     fams = rng.sample(PART_FAMS["progress"], len(PART_FAMS["progress"]))
     labels = rng.sample(BANKS["LABELP"], 12) if st.prog_labels else None
-    fi = j = 0
-    body = []
-    while (total < target or not body) and j < 12:
-        segs = []
-        if labels:
-            segs.append(sublabel(st.sub, j) + labels[j] + "。")
-        for _ in range(rng.choice((2, 2, 3, 4))):
-            it = make_item(fams[fi % len(fams)], rng, ctx)
-            fi += 1
-            segs.append(it)
-            total += len(it.text)
-            if total >= target:
-                break
-        body.append(segs)
-        j += 1
+    body, total = fill_paragraphs(rng, ctx, st, fams, labels, total, target, 12, (2, 2, 3, 4), True)
     if list_par is not None:
         body.insert(min(1, len(body)) if rng.random() < 0.7 else 0, list_par)
     return Part("progress", paras + body, st.sep, list_lines=list_lines)
