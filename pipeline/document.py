@@ -44,6 +44,8 @@ class Document:
         source_hints: template or download sites named by watermarks and wrappers.
         segments: (clean offset, original line) for each kept line, in order.
         placeholders: (start, end) spans of redaction placeholders such as XX.
+        unreliable: (start, end) spans whose characters a machine guessed (OCR below its confidence
+            threshold, characters lost to a wrong decoding): never the writer's typos.
         meta: reader-specific facts (page count, table count …).
     """
 
@@ -57,6 +59,7 @@ class Document:
     source_hints: tuple[str, ...] = ()
     segments: tuple[tuple[int, int], ...] = ()
     placeholders: tuple[tuple[int, int], ...] = ()
+    unreliable: tuple[tuple[int, int], ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def line_of(self, offset: int) -> int | None:
