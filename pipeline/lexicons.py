@@ -34,7 +34,13 @@ def _files(name: str, settings: Settings) -> list[Path]:
 
 def _entries(path: Path) -> Iterator[tuple[int, str]]:
     """Non-empty, non-comment lines with their 1-based numbers; an inline ``  # `` starts a comment."""
-    for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}: not UTF-8 (byte {exc.start}); save the lexicon as UTF-8") from None
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read lexicon ({exc.strerror or exc})") from None
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("  # ", 1)[0].rstrip()
         if line.strip() and not line.lstrip().startswith("#"):
             yield number, line.strip(" ")
@@ -112,3 +118,16 @@ def compile_patterns(name: str, group: str, patterns: Iterable[str]) -> list[re.
 def words(name: str, settings: Settings) -> tuple[str, ...]:
     """All entries of a grouped list, groups flattened in file order."""
     return tuple(w for group in read_groups(name, settings).values() for w in group)
+
+
+def check_readable(settings: Settings) -> None:
+    """Read every lexicon file once, so an unreadable one is one clear error before any work starts.
+
+    The loaders are lazy and run inside worker processes, where a bad file would otherwise fail every
+    report of a batch with the same message.
+    """
+    dirs = [Path(settings.lexicon_dir), *(Path(d) for d in settings.extra_lexicon_dirs)]
+    for folder in dirs:
+        for path in sorted(folder.glob("*.txt")):
+            for _ in _entries(path):
+                pass

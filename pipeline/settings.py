@@ -28,6 +28,12 @@ class IngestSettings:
 
     max_file_mb: float = 20.0
     max_docx_unpacked_mb: float = 200.0
+    # Characters a reader may extract from one file: a long report is 30,000; 1,000,000 is a book.
+    # A small .docx can expand far beyond its size (nested tables, millions of runs), so the cap is
+    # on the text, not the file.
+    max_text_chars: int = 1_000_000
+    # Seconds one file may take in a batch before it is recorded as an error and its worker replaced.
+    file_timeout_s: float = 300.0
     # Share of Han characters that OpenCC's t2s would change above which a text counts as traditional.
     # Simplified text scores below 0.5% (a few 著/乾-type characters); traditional text scores 15–30%.
     traditional_ratio: float = 0.03
@@ -43,6 +49,10 @@ class IngestSettings:
             )
         if not 0 < self.traditional_ratio < 1:
             raise SettingsError(f"ingest.traditional_ratio must be in (0, 1), got {self.traditional_ratio}")
+        if self.max_text_chars < 1:
+            raise SettingsError(f"ingest.max_text_chars must be >= 1, got {self.max_text_chars}")
+        if self.file_timeout_s <= 0:
+            raise SettingsError(f"ingest.file_timeout_s must be positive, got {self.file_timeout_s}")
         if self.rejoin_min_chars < 1:
             raise SettingsError(f"ingest.rejoin_min_chars must be >= 1, got {self.rejoin_min_chars}")
 
@@ -86,6 +96,9 @@ class SimilaritySettings:
             "min_passage",
             "min_rare",
             "min_rare_with_typo",
+            "min_passage_rare",
+            "dense_window",
+            "min_dense",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"similarity.{name} must be >= 1, got {getattr(self, name)}")
@@ -122,7 +135,7 @@ class Settings:
         if path is not None:
             try:
                 overrides = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 raise SettingsError(f"{path}: cannot read settings ({exc})") from exc
         env_extra = os.environ.get("SHUZHI_LEXICONS")
         if env_extra:
@@ -148,8 +161,26 @@ def _build(kind: type, values: dict[str, Any], where: str) -> Any:
             if not isinstance(value, dict):
                 raise SettingsError(f"setting {where}{key} must be a table")
             kwargs[key] = _build(type(default), value, f"{where}{key}.")
-        elif isinstance(value, list):
-            kwargs[key] = tuple(value)
         else:
-            kwargs[key] = value
+            kwargs[key] = _typed(value, str(fields[key].type), f"{where}{key}")
     return kind(**kwargs)
+
+
+_TYPE_NAMES = {"int": "a whole number", "float": "a number", "str": "a string", "bool": "true or false"}
+
+
+def _typed(value: Any, type_name: str, key: str) -> Any:
+    """``value`` checked against the field's declared type (TOML's ``true`` is no number, 1.5 no int)."""
+    if type_name.startswith("tuple"):
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"setting {key} must be a list of strings, got {value!r}")
+        return tuple(value)
+    ok = {
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, int | float) and not isinstance(value, bool),
+        "str": isinstance(value, str),
+        "bool": isinstance(value, bool),
+    }.get(type_name, True)
+    if not ok:
+        raise SettingsError(f"setting {key} must be {_TYPE_NAMES.get(type_name, type_name)}, got {value!r}")
+    return float(value) if type_name == "float" else value

@@ -64,3 +64,12 @@ def looks_like_title(line: str) -> bool:
         and not ends_sentence(line)
         and TITLE_END.search(line) is not None
     )
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` safe for a one-line message: control characters (a newline in a file name could
+    forge a second line) shown as escapes such as ``\\n``."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)

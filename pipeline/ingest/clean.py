@@ -181,7 +181,9 @@ def _rejoin(
     enough to have been cut by a page width. Blank lines do not count: the decision must be the same
     on the output, whose paragraphs are separated by single newlines (idempotence).
     """
-    paragraphs: list[tuple[str, list[int]]] = []
+    # A paragraph grows as a list of parts; decisions look only at its last part and its length, so
+    # joining n lines costs O(n), not O(n^2) (a file of lines without final punctuation joins them all).
+    paragraphs: list[_Para] = []
     joined: list[int] = []
     removed_since = False
     for i, line in enumerate(norm):
@@ -191,44 +193,68 @@ def _rejoin(
         if not line:
             continue
         if paragraphs and _continues(paragraphs, line, removed_since, min_chars):
-            prev, nos = paragraphs[-1]
-            sep = " " if _ASCII_WORD_END.search(prev) and _ASCII_WORD_START.search(line) else ""
-            paragraphs[-1] = (prev + sep + line, nos + [i + 1])
+            paragraphs[-1].add(line, i + 1)
             joined.append(i + 1)
         else:
-            paragraphs.append((line, [i + 1]))
+            paragraphs.append(_Para(line, i + 1))
         removed_since = False
-    return paragraphs, joined
+    return [(p.text(), p.lines) for p in paragraphs], joined
 
 
-def _continues(
-    paragraphs: list[tuple[str, list[int]]], line: str, removed_between: bool, min_chars: int
-) -> bool:
-    prev = paragraphs[-1][0]
-    if (
-        len(paragraphs) == 1
-        and len(paragraphs[0][1]) == 1
-        and len(prev) <= 24
-        and not ends_sentence(prev)
-        and TITLE_END.search(line)
-        and len(prev) + len(line) <= 70
-    ):
-        return True  # a title set on two lines: "XX医院党委书记" / "2023年度…述职报告"
-    if (
-        len(paragraphs) == 1
-        and len(paragraphs[0][1]) == 1
-        and len(prev) <= 40
-        and not line.startswith(_CONTINUES)
-    ):
+class _Para:
+    """A paragraph being joined: its parts, original line numbers, length and whether it has a TAB."""
+
+    __slots__ = ("has_tab", "length", "lines", "parts")
+
+    def __init__(self, line: str, line_no: int) -> None:
+        self.parts = [line]
+        self.lines = [line_no]
+        self.length = len(line)
+        self.has_tab = "\t" in line
+
+    def add(self, line: str, line_no: int) -> None:
+        if _ASCII_WORD_END.search(self.parts[-1][-1:]) and _ASCII_WORD_START.search(line):
+            self.parts.append(" ")
+            self.length += 1
+        self.parts.append(line)
+        self.lines.append(line_no)
+        self.length += len(line)
+        self.has_tab = self.has_tab or "\t" in line
+
+    def tail(self, n: int = 80) -> str:
+        """The last ``n`` characters (enough for every end-of-paragraph test)."""
+        out = ""
+        for part in reversed(self.parts):
+            out = part + out
+            if len(out) >= n:
+                return out[-n:]
+        return out
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _continues(paragraphs: list[_Para], line: str, removed_between: bool, min_chars: int) -> bool:
+    para = paragraphs[-1]
+    first_line_only = len(paragraphs) == 1 and len(para.lines) == 1
+    if first_line_only and para.length <= 24:
+        prev = para.parts[0]
+        if not ends_sentence(prev) and TITLE_END.search(line) and para.length + len(line) <= 70:
+            return True  # a title set on two lines: "XX医院党委书记" / "2023年度…述职报告"
+    if first_line_only and para.length <= 40 and not line.startswith(_CONTINUES):
         return False  # the first line is the title
-    if TITLE_END.search(prev) and len(prev) <= 60:
+    tail = para.tail()
+    if para.length <= 60 and TITLE_END.search(tail):
         return False
-    if ends_sentence(prev) or "\t" in prev or (is_heading(prev) and len(prev) <= HEADING_MAX):
+    if ends_sentence(tail) or para.has_tab or (para.length <= HEADING_MAX and is_heading(tail)):
         return False
     if is_heading(line) or is_list_item(line):
         return False
     return (
-        removed_between or line.startswith(_CONTINUES) or prev.endswith(_OPEN_ENDS) or len(prev) >= min_chars
+        removed_between
+        or line.startswith(_CONTINUES)
+        or tail.endswith(_OPEN_ENDS)
+        or para.length >= min_chars
     )
 
 

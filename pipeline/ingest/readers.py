@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 import zipfile
@@ -41,29 +42,51 @@ class RawText:
 
 
 def read_path(path: Path, settings: Settings) -> RawText:
-    """Check the path and its size, then read it by its kind."""
+    """Check the path and its size, then read it by its kind.
+
+    Only regular files are read (a FIFO would block for ever, a device never ends), and the read is
+    bounded by the size limit whatever ``stat`` said, since a file can grow while it is read.
+    """
     name = str(path)
-    if not path.exists():
-        raise IngestError(name, "missing", "no such file")
-    if path.is_dir():
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise IngestError(name, "missing", "no such file") from None
+    except OSError as exc:
+        raise IngestError(name, "unreadable", f"cannot read file ({exc.strerror or exc})") from exc
+    if stat.S_ISDIR(st.st_mode):
         raise IngestError(name, "directory", "is a directory, not a file (use `shuzhi batch` for folders)")
-    size = path.stat().st_size
-    limit = settings.ingest.max_file_mb * 1024 * 1024
-    if size > limit:
+    if not stat.S_ISREG(st.st_mode):
+        raise IngestError(name, "not_a_file", "not a regular file (a device, FIFO or socket)")
+    limit = int(settings.ingest.max_file_mb * 1024 * 1024)
+    if st.st_size > limit:
         raise IngestError(
             name,
             "too_large",
-            f"file is {size / 1048576:.1f} MB, over the {settings.ingest.max_file_mb:g} MB limit",
+            f"file is {st.st_size / 1048576:.1f} MB, over the {settings.ingest.max_file_mb:g} MB limit",
         )
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
     except OSError as exc:
         raise IngestError(name, "unreadable", f"cannot read file ({exc.strerror or exc})") from exc
     return read_bytes(data, name, settings)
 
 
 def read_bytes(data: bytes, name: str, settings: Settings) -> RawText:
-    """Read an in-memory file (uploads go through here too)."""
+    """Read an in-memory file (uploads go through here too); the text is capped for every format."""
+    raw = _read_bytes(data, name, settings)
+    if len(raw.text) > settings.ingest.max_text_chars:
+        raise IngestError(
+            name,
+            "too_much_text",
+            f"extracted text is over the limit of {settings.ingest.max_text_chars:,} characters "
+            "(ingest.max_text_chars)",
+        )
+    return raw
+
+
+def _read_bytes(data: bytes, name: str, settings: Settings) -> RawText:
     if len(data) > settings.ingest.max_file_mb * 1024 * 1024:
         raise IngestError(name, "too_large", f"file is over the {settings.ingest.max_file_mb:g} MB limit")
     suffix = Path(name).suffix.lower()
@@ -149,24 +172,64 @@ def _paragraph_text(p) -> str:  # p: an lxml w:p element
     return "".join(out)
 
 
-def _body_lines(container, lines: list[str], counts: dict[str, int]) -> None:
-    """Paragraphs and tables in document order (content controls opened)."""
+class _TextBudget:
+    """Characters extracted so far, against the settings' cap (a small file can expand enormously)."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        self.name = name
+        self.limit = limit
+        self.used = 0
+
+    def take(self, text: str) -> str:
+        self.used += len(text) + 1
+        if self.used > self.limit:
+            raise IngestError(
+                self.name,
+                "too_much_text",
+                f"extracted text is over the limit of {self.limit:,} characters (ingest.max_text_chars)",
+            )
+        return text
+
+
+def _body_lines(container, lines: list[str], counts: dict[str, int], budget: _TextBudget) -> None:
+    """Paragraphs and tables in document order (content controls opened).
+
+    Only direct children are visited, so each paragraph is read exactly once: a table inside a table
+    cell becomes part of that cell's text, not a second copy of its rows.
+    """
     for child in container:
         tag = child.tag
         if tag == f"{_W}p":
-            lines.append(_paragraph_text(child))
+            lines.append(budget.take(_paragraph_text(child)))
         elif tag == f"{_W}tbl":
             counts["tables"] += 1
-            for row in child.iter(f"{_W}tr"):
-                cells: list[str] = []
-                for cell in row.findall(f"{_W}tc"):
-                    text = " ".join(" ".join(_paragraph_text(p) for p in cell.iter(f"{_W}p")).split())
-                    cells.append(text)
+            for row in _direct(child, "tr"):
+                cells = [" ".join(_cell_text(cell, counts, budget).split()) for cell in _direct(row, "tc")]
                 lines.append("\t".join(cells))
         elif tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
-                _body_lines(content, lines, counts)
+                _body_lines(content, lines, counts, budget)
+
+
+def _direct(el, tag: str) -> list:
+    """Children named ``tag``, looking through content controls (w:sdt/w:sdtContent) in between."""
+    out = []
+    for child in el:
+        if child.tag == f"{_W}{tag}":
+            out.append(child)
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                out.extend(_direct(content, tag))
+    return out
+
+
+def _cell_text(cell, counts: dict[str, int], budget: _TextBudget) -> str:
+    """A cell's own paragraphs and, in order, the rows of tables nested in it (each read once)."""
+    parts: list[str] = []
+    _body_lines(cell, parts, counts, budget)
+    return " ".join(parts)
 
 
 def read_docx(data: bytes, name: str, settings: Settings) -> RawText:
@@ -178,6 +241,16 @@ def read_docx(data: bytes, name: str, settings: Settings) -> RawText:
     from lxml import etree
 
     archive = _check_zip(data, name, settings)
+    # The markup of the text is a few times the text; a document part far beyond that would only
+    # be parsed to be refused by the text cap.
+    part = archive.getinfo("word/document.xml").file_size
+    if part > 16 * settings.ingest.max_text_chars:
+        raise IngestError(
+            name,
+            "too_much_text",
+            f"the .docx text part unpacks to {part / 1048576:.0f} MB, over the limit for "
+            f"{settings.ingest.max_text_chars:,} characters (ingest.max_text_chars)",
+        )
     try:
         xml = archive.read("word/document.xml")
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -189,7 +262,7 @@ def read_docx(data: bytes, name: str, settings: Settings) -> RawText:
         raise IngestError(name, "corrupt", "not a readable .docx (no document body)")
     lines: list[str] = []
     counts = {"tables": 0}
-    _body_lines(body, lines, counts)
+    _body_lines(body, lines, counts, _TextBudget(name, settings.ingest.max_text_chars))
     text = "\n".join(lines)
     if not text.strip():
         raise IngestError(name, "empty", "the .docx holds no text")
