@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import manifest, scoring
+from pipeline.errors import UsageError
 from pipeline.ingest import SUPPORTED
 from pipeline.report import Meta
 from pipeline.settings import Settings
@@ -32,7 +33,8 @@ from pipeline.similarity import Item, detect_core, own_names, params_of, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
 from pipeline.store import Record, Store, fingerprint_arrays
-from pipeline.work import pool_map
+from pipeline.text import one_line
+from pipeline.work import Failed, isolated_map
 
 CHUNK = 32
 COPY_FLAG = {"copy": "copied", "repeats_last_year": "repeats_last_year", "template_site": "template_site"}
@@ -45,6 +47,8 @@ class Summary:
     failed: int = 0
     removed: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    removed_decided: list[str] = field(default_factory=list)
+    reanalyzed_all: bool = False
     flags: Counter[str] = field(default_factory=Counter)
     pairs: Counter[str] = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -52,10 +56,18 @@ class Summary:
 
     def lines(self) -> list[str]:
         out = [
-            f"analyzed {self.analyzed}, skipped {self.skipped} unchanged, failed {self.failed}, removed {self.removed}"
+            f"analyzed {self.analyzed}, skipped {self.skipped} unchanged, failed {self.failed}, "
+            f"removed {self.removed} (gone from this folder)"
         ]
+        if self.reanalyzed_all:
+            out.append("the program, settings, lexicons or models changed: every file was analyzed again")
+        if self.removed_decided:
+            out.append(
+                "removed reports that had a reviewer's decision (kept in the review history): "
+                + ", ".join(one_line(p) for p in self.removed_decided)
+            )
         for path, reason in self.failures:
-            out.append(f"  failed: {path}: {reason}")
+            out.append(f"  failed: {one_line(path)}: {one_line(reason)}")
         if self.flags:
             out.append("flags: " + ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())))
         if self.pairs:
@@ -63,17 +75,34 @@ class Summary:
         return out
 
 
-def discover(root: Path) -> list[Path]:
-    """Supported files under ``root``, sorted; manifests, hidden files and Office lock files skipped."""
-    skip = {"manifest.csv", "manifest.xlsx", "readme.md", "truth.json"}
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED - {""}
-        and not p.name.startswith((".", "~$"))
-        and p.name.lower() not in skip
-    )
+IGNORED_NAMES = frozenset({"manifest.csv", "manifest.xlsx", "readme.md", "truth.json"})
+
+
+def discover(root: Path, rejected: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """Supported files under ``root``, sorted; manifests, hidden files and Office lock files skipped.
+
+    A file whose real location is outside ``root`` (a symbolic link out of the corpus folder) is never
+    read: it goes to ``rejected`` with the reason, so the caller can report it.
+    """
+    real_root = root.resolve()
+    out = []
+    for p in sorted(root.rglob("*")):
+        if p.name.startswith((".", "~$")) or p.name.lower() in IGNORED_NAMES:
+            continue
+        if p.suffix.lower() not in SUPPORTED - {""}:
+            continue
+        try:
+            real = p.resolve()
+            regular = real.is_file()
+        except OSError:  # a link loop, a name the system cannot resolve
+            real, regular = p, False
+        if not real.is_relative_to(real_root):
+            if rejected is not None:
+                rejected.append((p, "a symbolic link to a file outside the corpus folder: not read"))
+            continue
+        if regular:
+            out.append(p)
+    return out
 
 
 def content_hash(path: Path) -> str:
@@ -82,6 +111,37 @@ def content_hash(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def analysis_key(settings: Settings) -> str:
+    """A digest of everything that decides a report's analysis besides its file.
+
+    The program's own source, the settings, and every lexicon and model file: when any of them
+    changes (a bug fixed, a word added to a lexicon), stored results are stale and are redone.
+    """
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    folders = [
+        (package, "*.py"),
+        (Path(settings.lexicon_dir), "*.txt"),
+        *((Path(d), "*.txt") for d in settings.extra_lexicon_dirs),
+        (Path(settings.model_dir), "*"),
+    ]
+    h.update(json.dumps(_settings_identity(settings), sort_keys=True).encode())
+    for folder, pattern in folders:
+        for f in sorted(folder.rglob(pattern)):
+            if f.is_file() and "__pycache__" not in f.parts:
+                h.update(f.relative_to(folder).as_posix().encode() + b"\0")
+                h.update(f.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def _settings_identity(settings: Settings) -> dict[str, Any]:
+    values = dataclasses.asdict(settings)
+    for key in ("lexicon_dir", "model_dir", "extra_lexicon_dirs"):
+        values.pop(key)  # their contents are hashed instead of their names
+    values["ingest"].pop("file_timeout_s")  # how long a file may take changes no result
+    return values
 
 
 def analyze_for_store(
@@ -156,8 +216,15 @@ class Progress:
             sys.stderr.write("\n")
 
 
-def _local_map(jobs: list[tuple], workers: int) -> Iterator[Record]:
-    return pool_map(_call, jobs, workers)
+def _local_map(jobs: list[tuple], workers: int, timeout_s: float) -> Iterator[Record]:
+    """Jobs in worker processes; a job that kills its worker or runs out of time is an error record."""
+    for out in isolated_map(_call, jobs, workers, timeout_s):
+        if isinstance(out, Failed):
+            _, rel, digest, _, _ = out.job
+            code = "timeout" if "longer than" in out.reason else "worker_died"
+            yield Record(rel, digest, error_code=code, error=out.reason)
+        else:
+            yield out
 
 
 def run_batch(
@@ -170,58 +237,110 @@ def run_batch(
     progress: bool | None = None,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Summary:
+    """Analyze the new and changed files under ``root`` into the store, then redo the corpus-level
+    steps that are pending. Only this folder's own reports are ever removed (files gone from it)."""
     settings = settings or Settings()
     root = Path(root)
     if not root.is_dir():
-        raise NotADirectoryError(f"{root}: not a folder")
-    summary = Summary()
+        raise UsageError(f"{one_line(str(root))}: not a folder")
     store = Store(db_url)
     run_id = store.start_run(str(root))
-    t0 = time.perf_counter()
+    summary = Summary()
+    status = "failed"
+    try:
+        _run(store, root, settings, workers, scheduler, reference, progress, on_chunk, summary)
+        status = "done_with_errors" if summary.failed else "done"
+    finally:
+        store.finish_run(run_id, summary.analyzed, summary.skipped, summary.failed, status)
+    return summary
 
-    files = discover(root)
+
+def _run(
+    store: Store,
+    root: Path,
+    settings: Settings,
+    workers: int,
+    scheduler: str | None,
+    reference: str | None,
+    progress: bool | None,
+    on_chunk: Callable[[int], None] | None,
+    summary: Summary,
+) -> None:
+    t0 = time.perf_counter()
+    root_key = str(root.resolve())
+    rejected: list[tuple[Path, str]] = []
+    files = discover(root, rejected)
     rel = {p: p.relative_to(root).as_posix() for p in files}
     metas = manifest.metas_for([str(p) for p in files])
-    known = store.known_hashes()
+    key = analysis_key(settings)
+    stored = store.stored_reports()
+    summary.reanalyzed_all = any(k != key for _, r, k in stored.values() if r == root_key)
     jobs = []
+    early: list[Record] = []
+    for p, reason in rejected:
+        early.append(Record(p.relative_to(root).as_posix(), "", error_code="outside", error=reason))
     for p in files:
-        digest = content_hash(p)
-        if known.get(rel[p]) == digest:
+        path = rel[p]
+        prev = stored.get(path)
+        if prev and prev[1] not in (None, root_key):
+            # Same relative name, another batch folder: never overwrite that report.
+            summary.failed += 1
+            summary.failures.append(
+                (
+                    path,
+                    f"a report with this path from another folder ({prev[1]}) is already stored; not replaced",
+                )
+            )
+            continue
+        try:
+            digest = content_hash(p)
+        except OSError as exc:
+            early.append(
+                Record(path, "", error_code="unreadable", error=f"cannot read file ({exc.strerror or exc})")
+            )
+            continue
+        if prev and prev == (digest, root_key, key):
             summary.skipped += 1
             continue
-        jobs.append((str(p), rel[p], digest, metas.get(str(p)), settings))
-    summary.removed = store.delete_missing(rel.values())
+        jobs.append((str(p), path, digest, metas.get(str(p)), settings))
+    errors_here = {p for p, r in store.error_paths().items() if r in (None, root_key)}
+    present = set(rel.values()) | {r.path for r in early}
+    gone = [p for p, (_, r, _) in stored.items() if r == root_key and p not in present]
+    gone += sorted(errors_here - present - set(stored))
+    summary.removed_decided = store.remove(gone)
+    summary.removed = len(gone)
     summary.seconds["discover"] = round(time.perf_counter() - t0, 3)
 
     t1 = time.perf_counter()
     bar = Progress(len(jobs), progress)
-    records = _dask_map(jobs, scheduler) if scheduler else _local_map(jobs, workers)
-    chunk: list[Record] = []
+    timeout = settings.ingest.file_timeout_s
+    records = _dask_map(jobs, scheduler) if scheduler else _local_map(jobs, workers, timeout)
+    chunk: list[Record] = list(early)
     for record in records:
         chunk.append(record)
         bar.step()
         if len(chunk) >= CHUNK:
-            _flush(store, chunk, summary)
+            _flush(store, chunk, summary, root_key, key)
             if on_chunk:
                 on_chunk(summary.analyzed + summary.failed)
-    _flush(store, chunk, summary)
+    _flush(store, chunk, summary, root_key, key)
     bar.close()
     summary.seconds["analyze+store"] = round(time.perf_counter() - t1, 3)
 
-    changed = bool(jobs) or summary.removed > 0 or reference is not None
-    if changed:
+    if store.similarity_pending() or reference is not None:
         t2 = time.perf_counter()
         summary.similarity = similarity_over_store(store, settings, reference, scheduler)
         summary.seconds["similarity"] = round(time.perf_counter() - t2, 3)
     _count_flags(store, summary)
-    store.finish_run(run_id, summary.analyzed, summary.skipped, summary.failed, "done")
     summary.seconds["total"] = round(time.perf_counter() - t0, 3)
-    return summary
 
 
-def _flush(store: Store, chunk: list[Record], summary: Summary) -> None:
+def _flush(store: Store, chunk: list[Record], summary: Summary, root_key: str, key: str) -> None:
     if not chunk:
         return
+    for r in chunk:
+        r.root = root_key
+        r.analysis_key = key if r.result is not None else None
     store.save(chunk)
     for r in chunk:
         if r.result is None:
@@ -295,22 +414,24 @@ def similarity_over_store(
             return shuffle_join(scheduler, f, max_df, min_shared, window, min_dense)
 
     result = detect_core(items, fps, fetch, settings, join=join)
-    store.replace_similarity(result.pairs, result.clusters)
-    _apply_copy_flags(store, result.pairs)
+    extra = copy_flags(result.pairs, store.report_years())
+
+    def rescore(path: str, stored: dict[str, Any]) -> tuple[list[str], float]:
+        card = scoring.score(
+            set(stored["flags"]) | extra.get(path, set()),
+            missing_parts=len(stored["sections"]["missing"]),
+            typos=sum(1 for t in stored["typos"] if t["kind"] == "typo"),
+            unanswered=sum(1 for f in stored["findings"] if f["kind"] == "unanswered_problem"),
+        )
+        return list(card.flags), card.score
+
+    store.replace_similarity(result.pairs, result.clusters, rescore)
     return result.stats
 
 
-def _apply_copy_flags(store: Store, pair_list: Iterable[Any]) -> None:
-    """Add copy flags to the reports involved and recompute their scores (all reports, deterministic)."""
-    from sqlalchemy import select, update
-
-    from pipeline.store import reports
-
+def copy_flags(pair_list: Iterable[Any], years: dict[str, int | None]) -> dict[str, set[str]]:
+    """The corpus-level flags each report gets from its pairs (the later year of a repeat)."""
     extra: dict[str, set[str]] = {}
-    years: dict[str, int | None] = {}
-    with store.engine.connect() as conn:
-        for row in conn.execute(select(reports.c.path, reports.c.year)):
-            years[row.path] = row.year
     for p in pair_list:
         flag = COPY_FLAG[p.kind]
         if p.kind == "repeats_last_year":
@@ -321,22 +442,7 @@ def _apply_copy_flags(store: Store, pair_list: Iterable[Any]) -> None:
         else:
             extra.setdefault(p.a, set()).add(flag)
             extra.setdefault(p.b, set()).add(flag)
-    with store.engine.begin() as conn:
-        for row in conn.execute(select(reports.c.path, reports.c.result)).all():
-            result = json.loads(row.result)
-            flags = set(result["flags"]) | extra.get(row.path, set())
-            unanswered = sum(1 for f in result["findings"] if f["kind"] == "unanswered_problem")
-            card = scoring.score(
-                flags,
-                missing_parts=len(result["sections"]["missing"]),
-                typos=sum(1 for t in result["typos"] if t["kind"] == "typo"),
-                unanswered=unanswered,
-            )
-            conn.execute(
-                update(reports)
-                .where(reports.c.path == row.path)
-                .values(flags=json.dumps(list(card.flags), ensure_ascii=False), score=card.score)
-            )
+    return extra
 
 
 def _count_flags(store: Store, summary: Summary) -> None:

@@ -12,8 +12,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from pipeline import __version__
-from pipeline.errors import ShuzhiError
+from pipeline.errors import LexiconError, SettingsError, ShuzhiError, UsageError
 from pipeline.settings import Settings
+from pipeline.text import one_line
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -23,7 +24,7 @@ def _dump(obj: object) -> str:
 
 
 def _fail(message: str) -> None:
-    print(f"shuzhi: {message}", file=sys.stderr)
+    print(f"shuzhi: {one_line(message)}", file=sys.stderr)
 
 
 def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,24 +45,21 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def iter_files(paths: Sequence[str]) -> list[str]:
-    """Files named directly, and the supported files under named folders (sorted, recursive)."""
+def iter_files(paths: Sequence[str], rejected: list[tuple[str, str]] | None = None) -> list[str]:
+    """Files named directly, and the supported files under named folders (sorted, recursive; links
+    out of a named folder are not followed but listed in ``rejected``)."""
     from pathlib import Path
 
-    from pipeline.ingest import SUPPORTED
+    from pipeline.batch import discover
 
     out: list[str] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(
-                str(p)
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED - {""}
-                and not p.name.startswith((".", "~$"))
-                and p.name not in {"manifest.csv", "README.md"}
-            )
+            outside: list[tuple[Path, str]] = []
+            out.extend(str(p) for p in discover(path, outside))
+            if rejected is not None:
+                rejected.extend((str(p), reason) for p, reason in outside)
         else:
             out.append(raw)
     return out
@@ -143,7 +141,12 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     rows = []
     workers = args.workers or default_workers()
     announce()
-    for outcome in map_paths(iter_files(args.files), settings, workers=workers):
+    rejected: list[tuple[str, str]] = []
+    files = iter_files(args.files, rejected)
+    for path, reason in rejected:
+        _fail(f"{path}: {reason}")
+        status = EXIT_FAILED
+    for outcome in map_paths(files, settings, workers=workers):
         if outcome.result is None:
             _fail(f"{outcome.path}: {outcome.error}")
             status = EXIT_FAILED
@@ -249,7 +252,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.export import export
     from pipeline.store import Store
 
-    text = export(Store(args.db), args.format, args.out)
+    if args.format == "xlsx" and not args.out:
+        raise UsageError("--format xlsx needs --out FILE.xlsx")
+    text = export(Store.open_existing(args.db), args.format, args.out)
     if text is not None:
         sys.stdout.write(text)
     return EXIT_OK
@@ -261,7 +266,7 @@ def cmd_votes(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.store import Store
     from pipeline.votes import import_votes
 
-    n = import_votes(Path(args.file), Store(args.db), args.year)
+    n = import_votes(Path(args.file), Store.open_existing(args.db), args.year)
     print(f"imported votes for {n} units", file=sys.stderr)
     return EXIT_OK
 
@@ -285,6 +290,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+NEEDS_LEXICONS = frozenset({"clean", "analyze", "similar", "batch", "demo"})
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "clean": cmd_clean,
     "analyze": cmd_analyze,
@@ -369,11 +375,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.json = True
     try:
         settings = Settings.load(args.config)
+        if args.command in NEEDS_LEXICONS:
+            from pipeline.lexicons import check_readable
+
+            check_readable(settings)
     except ShuzhiError as exc:
         _fail(str(exc))
         return EXIT_USAGE
     try:
         return COMMANDS[args.command](args, settings)
+    except (UsageError, SettingsError, LexiconError) as exc:
+        _fail(str(exc))
+        return EXIT_USAGE
     except ShuzhiError as exc:
         _fail(str(exc))
         return EXIT_FAILED

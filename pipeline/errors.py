@@ -33,3 +33,7 @@ class LexiconError(ShuzhiError):
 
 class SettingsError(ShuzhiError, ValueError):
     """A setting has an invalid value or an unknown name."""
+
+
+class UsageError(ShuzhiError):
+    """The command was given something it cannot work with (a missing folder, a bad option value)."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.errors import UsageError
 from pipeline.store import Store
 
 
@@ -23,16 +24,27 @@ def as_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) in a unit's name
+# would run when the sheet is opened); TAB and CR start one in some programs too.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """A text cell made inert for spreadsheets: a leading apostrophe, as spreadsheet-safe exporters
+    do (Excel and LibreOffice then show the text as typed). Numbers and empty cells pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def tables(data: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    """One flat table per list; list-valued cells joined with ';'."""
+    """One flat table per list; list-valued cells joined with ';'; every text cell made inert."""
+
+    def cell(value: Any) -> Any:
+        return spreadsheet_text(";".join(map(str, value)) if isinstance(value, list) else value)
 
     def flat(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-        out = []
-        for r in rows:
-            out.append(
-                {c: (";".join(map(str, r[c])) if isinstance(r.get(c), list) else r.get(c)) for c in columns}
-            )
-        return pd.DataFrame(out, columns=columns)
+        return pd.DataFrame([{c: cell(r.get(c)) for c in columns} for r in rows], columns=columns)
 
     report_cols = [
         "path",
@@ -50,7 +62,11 @@ def tables(data: dict[str, Any]) -> dict[str, pd.DataFrame]:
         "decision",
     ]
     pair_cols = ["a", "b", "kind", "copy_ratio_a", "copy_ratio_b", "shared_typos"]
-    clusters = [{"cluster": n, "path": p} for n, ring in enumerate(data["clusters"], 1) for p in ring]
+    clusters = [
+        {"cluster": n, "path": spreadsheet_text(p)}
+        for n, ring in enumerate(data["clusters"], 1)
+        for p in ring
+    ]
     return {
         "reports": flat(data["reports"], report_cols),
         "pairs": flat(data["pairs"], pair_cols),
@@ -86,9 +102,9 @@ def export(store: Store, fmt: str, out: str | None) -> str | None:
         return None
     if fmt == "xlsx":
         if not out:
-            raise ValueError("--format xlsx needs --out FILE.xlsx")
+            raise UsageError("--format xlsx needs --out FILE.xlsx")
         with pd.ExcelWriter(out, engine="openpyxl") as writer:
             for name, frame in frames.items():
                 frame.to_excel(writer, sheet_name=name, index=False)
         return None
-    raise ValueError(f"unknown format {fmt!r}; use csv, xlsx or json")
+    raise UsageError(f"unknown format {fmt!r}; use csv, xlsx or json")

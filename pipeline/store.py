@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,11 +36,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from pipeline.errors import ShuzhiError
+from pipeline.errors import UsageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_URL = "sqlite:///shuzhi.db"
 DECISIONS = ("通过", "退回修改", "约谈提醒")
 
@@ -86,6 +89,12 @@ reports = Table(
     Column("clean_text", Text, nullable=False),
     Column("result", Text, nullable=False),  # the full `analyze --json` object
     Column("ingest", Text, nullable=False),  # removed lines, repairs, warnings, hints, converted_from
+    # The folder the batch read it from (resolved), or "upload:" for the dashboard's uploads: a batch
+    # only ever removes reports it read itself from the same folder.
+    Column("root", Text),
+    # Digest of the program, settings, lexicons and models that produced ``result``: a report is
+    # analyzed again when any of them changed, not only when its file did.
+    Column("analysis_key", String(64)),
 )
 findings = Table(
     "findings",
@@ -114,6 +123,7 @@ errors = Table(
     Column("content_hash", String(64), nullable=False),
     Column("code", String(32), nullable=False),
     Column("reason", Text, nullable=False),
+    Column("root", Text),
 )
 pairs = Table(
     "pairs",
@@ -169,8 +179,8 @@ votes = Table(
 )
 
 
-class StoreError(ShuzhiError):
-    """The database cannot be used (wrong schema, missing driver, not a shuzhi database)."""
+class StoreError(UsageError):
+    """The database cannot be used (not a URL, missing, wrong schema, missing driver, not shuzhi's)."""
 
 
 def _now() -> str:
@@ -178,7 +188,8 @@ def _now() -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and foreign keys, PostgreSQL needs the postgres extra."""
+    """An engine for ``url``; SQLite gets foreign keys and a busy timeout, PostgreSQL needs the postgres
+    extra. (WAL is switched on by the store once it knows the file is its own.)"""
     if url.startswith("postgresql"):
         try:
             import psycopg  # noqa: F401
@@ -192,12 +203,55 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
     return engine
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+def _safe_url(url: str) -> str:
+    """The URL as a user may see it (no password)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: show it as given, it has no password to hide
+        return url
+
+
+def _engine_for(url: str, create: bool) -> Engine:
+    """An engine, after the checks that give a clear reason instead of a driver's traceback."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(
+            f"{url}: not a database URL (use sqlite:///FILE.db or postgresql://USER@HOST/DB)"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError(
+            f"{_safe_url(url)}: unsupported database {parsed.get_backend_name()!r} (use sqlite or postgresql)"
+        )
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database)
+        if path.is_dir():
+            raise StoreError(f"{_safe_url(url)}: is a directory, not a database file")
+        if not path.exists():
+            if not create:
+                raise StoreError(f"{_safe_url(url)}: no such database file (run `shuzhi batch` first)")
+            if not path.parent.is_dir():
+                raise StoreError(f"{_safe_url(url)}: folder {str(path.parent)!r} does not exist")
+            if not os.access(path.parent, os.W_OK):
+                raise StoreError(
+                    f"{_safe_url(url)}: cannot create the database, folder {str(path.parent)!r} is not writable"
+                )
+    try:
+        return make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StoreError(f"{_safe_url(url)}: cannot use this database ({_first_line(exc)})") from None
 
 
 @dataclass
@@ -215,54 +269,115 @@ class Record:
     fp_positions: bytes | None = None
     error_code: str | None = None
     error: str | None = None
+    root: str | None = None
+    analysis_key: str | None = None
 
 
 class Store:
     """The database of one review (a year's corpus, possibly with earlier years)."""
 
-    def __init__(self, url: str = DEFAULT_URL) -> None:
+    def __init__(self, url: str = DEFAULT_URL, create: bool = True) -> None:
+        """Open the database at ``url``; with ``create=False`` it must already be a shuzhi database.
+
+        Nothing is written to a database before it is known to be shuzhi's (or new and empty), so
+        opening somebody else's file by mistake changes nothing in it.
+        """
         self.url = url
-        self.engine = make_engine(url)
-        self._ensure_schema()
+        self.engine = _engine_for(url, create)
+        self._ensure_schema(create)
+
+    @classmethod
+    def open_existing(cls, url: str) -> Store:
+        """A database a batch already wrote (export, votes, the dashboard): never creates one."""
+        return cls(url, create=False)
 
     # -- schema ---------------------------------------------------------------------------------
-    def _ensure_schema(self) -> None:
-        names = set(inspect(self.engine).get_table_names())
+    def _ensure_schema(self, create: bool = True) -> None:
+        try:
+            names = set(inspect(self.engine).get_table_names())
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"{_safe_url(self.url)}: cannot open the database ({_first_line(exc)})"
+            ) from None
         if names and "meta" not in names:
             raise StoreError(
-                f"{self.url}: not a shuzhi database (tables {sorted(names)[:5]} but no meta table)"
+                f"{_safe_url(self.url)}: not a shuzhi database (it has other tables and no meta table)"
             )
+        if not names and not create:
+            raise StoreError(f"{_safe_url(self.url)}: no shuzhi database here (run `shuzhi batch` first)")
         if "meta" in names:
-            with self.engine.connect() as conn:
-                row = conn.execute(
-                    select(meta_table.c.value).where(meta_table.c.key == "schema_version")
-                ).first()
-            version = int(row[0]) if row else 0
+            version = self._meta_int("schema_version")
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"{self.url}: database schema version {version} is newer than this shuzhi's ({SCHEMA_VERSION}); "
-                    "upgrade shuzhi"
+                    f"{_safe_url(self.url)}: database schema version {version} is newer than this shuzhi's "
+                    f"({SCHEMA_VERSION}); upgrade shuzhi"
                 )
             if version < SCHEMA_VERSION:
                 self._upgrade(version)
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            if not conn.execute(select(meta_table).where(meta_table.c.key == "schema_version")).first():
-                conn.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
+        try:
+            if self.engine.dialect.name == "sqlite":
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            metadata.create_all(self.engine)
+            with self.engine.begin() as conn:
+                if not conn.execute(select(meta_table).where(meta_table.c.key == "schema_version")).first():
+                    conn.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"{_safe_url(self.url)}: cannot write the database ({_first_line(exc)})"
+            ) from None
+
+    def _meta_int(self, key: str) -> int:
+        value = self.get_meta(key)
+        try:
+            return int(value) if value is not None else 0
+        except ValueError:
+            raise StoreError(f"{_safe_url(self.url)}: bad {key} {value!r} in the meta table") from None
+
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(meta_table.c.value).where(meta_table.c.key == key)).first()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str, conn: Any = None) -> None:
+        if conn is None:
+            with self.engine.begin() as own:
+                self.set_meta(key, value, own)
+            return
+        conn.execute(delete(meta_table).where(meta_table.c.key == key))
+        conn.execute(insert(meta_table).values(key=key, value=value))
 
     def _upgrade(self, version: int) -> None:
-        """Upgrades from older schema versions; there are none before version 1."""
-        raise StoreError(
-            f"{self.url}: database schema version {version} is older than any this shuzhi can upgrade; "
-            "re-run the batch into a new database"
-        )
+        """Version 1 → 2: the folder each report came from (rows of version 1 keep it unknown)."""
+        if version != 1:
+            raise StoreError(
+                f"{_safe_url(self.url)}: database schema version {version} is older than any this shuzhi "
+                "can upgrade; re-run the batch into a new database"
+            )
+        with self.engine.begin() as conn:
+            for table in ("reports", "errors"):
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN root TEXT")
+            conn.exec_driver_sql("ALTER TABLE reports ADD COLUMN analysis_key VARCHAR(64)")
+            conn.execute(update(meta_table).where(meta_table.c.key == "schema_version").values(value="2"))
+
+    # -- corpus-level steps ---------------------------------------------------------------------
+    def similarity_pending(self) -> bool:
+        """Whether reports changed since copy detection last completed (a run killed in between)."""
+        return self.get_meta("similarity_pending") == "1"
 
     # -- runs -----------------------------------------------------------------------------------
     def start_run(self, root: str) -> int:
+        """A new run; runs left "running" by a killed process are marked "interrupted" first."""
         with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.status == "running").values(status="interrupted"))
             return int(
                 conn.execute(insert(runs).values(started_at=_now(), root=root)).inserted_primary_key[0]
             )
+
+    def last_run(self) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(1)).first()
+        return dict(row._mapping) if row else None
 
     def finish_run(self, run_id: int, analyzed: int, skipped: int, failed: int, status: str = "done") -> None:
         with self.engine.begin() as conn:
@@ -273,19 +388,24 @@ class Store:
             )
 
     # -- reports --------------------------------------------------------------------------------
-    def known_hashes(self) -> dict[str, str]:
-        """path → content hash of every stored report and stored failure."""
+    def stored_reports(self) -> dict[str, tuple[str, str | None, str | None]]:
+        """path → (content hash, root, analysis key) of every stored report (failures are not listed:
+        they are retried on every run)."""
+        query = select(reports.c.path, reports.c.content_hash, reports.c.root, reports.c.analysis_key)
         with self.engine.connect() as conn:
-            out = {
-                r.path: r.content_hash for r in conn.execute(select(reports.c.path, reports.c.content_hash))
-            }
-            out.update(
-                {r.path: r.content_hash for r in conn.execute(select(errors.c.path, errors.c.content_hash))}
-            )
-        return out
+            return {r.path: (r.content_hash, r.root, r.analysis_key) for r in conn.execute(query)}
+
+    def error_paths(self) -> dict[str, str | None]:
+        """path → root of every stored failure."""
+        with self.engine.connect() as conn:
+            return {r.path: r.root for r in conn.execute(select(errors.c.path, errors.c.root))}
 
     def save(self, records: Sequence[Record]) -> None:
-        """Replace the stored results of these files, all in one transaction."""
+        """Replace the stored results of these files, all in one transaction.
+
+        Copy detection is marked pending in the same transaction, so a run killed after this and
+        before copy detection finished redoes it next time.
+        """
         if not records:
             return
         with self.engine.begin() as conn:
@@ -302,6 +422,7 @@ class Store:
                             "content_hash": r.content_hash,
                             "code": r.error_code or "error",
                             "reason": r.error or "",
+                            "root": r.root,
                         }
                     )
                     continue
@@ -325,17 +446,22 @@ class Store:
             ):
                 if rows:
                     conn.execute(insert(table), rows)
+            self.set_meta("similarity_pending", "1", conn)
 
-    def delete_missing(self, present: Iterable[str]) -> int:
-        """Forget files that are no longer in the corpus folder."""
-        keep = set(present)
-        stored = set(self.known_hashes())
-        gone = sorted(stored - keep)
-        if gone:
-            with self.engine.begin() as conn:
-                for table in (findings, fingerprints, errors, reports):
-                    conn.execute(delete(table).where(table.c.path.in_(gone)))
-        return len(gone)
+    def remove(self, paths: Iterable[str]) -> list[str]:
+        """Forget these reports and failures (reviewers' decisions stay in ``reviews``).
+
+        Returns the removed paths that had a reviewer's decision, so the caller can say so.
+        """
+        gone = sorted(set(paths))
+        if not gone:
+            return []
+        decided = sorted(set(self.latest_reviews()) & set(gone))
+        with self.engine.begin() as conn:
+            for table in (findings, fingerprints, errors, reports):
+                conn.execute(delete(table).where(table.c.path.in_(gone)))
+            self.set_meta("similarity_pending", "1", conn)
+        return decided
 
     def report_count(self) -> int:
         with self.engine.connect() as conn:
@@ -382,51 +508,75 @@ class Store:
         return dict(row._mapping) if row else None
 
     # -- similarity -----------------------------------------------------------------------------
-    def replace_similarity(self, pair_list: Sequence[Any], rings: Sequence[Sequence[str]]) -> None:
-        """Store verified pairs (sorted) with their passages, and the copy rings, replacing the old."""
+    def replace_similarity(
+        self,
+        pair_list: Sequence[Any],
+        rings: Sequence[Sequence[str]],
+        rescore: Callable[[str, dict[str, Any]], tuple[list[str], float]] | None = None,
+    ) -> None:
+        """Store verified pairs (sorted) with their passages, the copy rings and, through ``rescore``
+        (path, stored result → flags, score), every report's flags and score: all in one transaction,
+        which also clears the pending mark, so a kill at any point leaves either the old state with the
+        mark or the new one without it."""
         ordered = sorted(pair_list, key=lambda p: (p.a, p.b, p.kind))
         with self.engine.begin() as conn:
-            conn.execute(delete(passages))
-            conn.execute(delete(pairs))
-            conn.execute(delete(clusters))
-            pair_rows, passage_rows = [], []
-            for pid, p in enumerate(ordered, 1):
-                pair_rows.append(
+            self._write_similarity(conn, ordered, rings)
+            if rescore is not None:
+                for row in conn.execute(select(reports.c.path, reports.c.result)).all():
+                    flags, score = rescore(row.path, json.loads(row.result))
+                    conn.execute(
+                        update(reports)
+                        .where(reports.c.path == row.path)
+                        .values(flags=json.dumps(list(flags), ensure_ascii=False), score=score)
+                    )
+            self.set_meta("similarity_pending", "0", conn)
+
+    def report_years(self) -> dict[str, int | None]:
+        with self.engine.connect() as conn:
+            return {r.path: r.year for r in conn.execute(select(reports.c.path, reports.c.year))}
+
+    def _write_similarity(self, conn: Any, ordered: Sequence[Any], rings: Sequence[Sequence[str]]) -> None:
+        conn.execute(delete(passages))
+        conn.execute(delete(pairs))
+        conn.execute(delete(clusters))
+        pair_rows, passage_rows = [], []
+        for pid, p in enumerate(ordered, 1):
+            pair_rows.append(
+                {
+                    "id": pid,
+                    "a": p.a,
+                    "b": p.b,
+                    "kind": p.kind,
+                    "similarity": round(p.similarity, 6),
+                    "copy_ratio_a": round(p.copy_ratio_a, 6),
+                    "copy_ratio_b": round(p.copy_ratio_b, 6),
+                    "shared_typos": json.dumps(list(p.shared_typos), ensure_ascii=False),
+                    "evidence": p.evidence,
+                }
+            )
+            for seq, q in enumerate(p.passages):
+                passage_rows.append(
                     {
-                        "id": pid,
-                        "a": p.a,
-                        "b": p.b,
-                        "kind": p.kind,
-                        "similarity": round(p.similarity, 6),
-                        "copy_ratio_a": round(p.copy_ratio_a, 6),
-                        "copy_ratio_b": round(p.copy_ratio_b, 6),
-                        "shared_typos": json.dumps(list(p.shared_typos), ensure_ascii=False),
-                        "evidence": p.evidence,
+                        "pair_id": pid,
+                        "seq": seq,
+                        "a_start": q.a_start,
+                        "a_end": q.a_end,
+                        "b_start": q.b_start,
+                        "b_end": q.b_end,
+                        "text": q.text,
                     }
                 )
-                for seq, q in enumerate(p.passages):
-                    passage_rows.append(
-                        {
-                            "pair_id": pid,
-                            "seq": seq,
-                            "a_start": q.a_start,
-                            "a_end": q.a_end,
-                            "b_start": q.b_start,
-                            "b_end": q.b_end,
-                            "text": q.text,
-                        }
-                    )
-            if pair_rows:
-                conn.execute(insert(pairs), pair_rows)
-            if passage_rows:
-                conn.execute(insert(passages), passage_rows)
-            ring_rows = [
-                {"cluster": n, "path": path}
-                for n, ring in enumerate(sorted(map(sorted, rings)), 1)
-                for path in ring
-            ]
-            if ring_rows:
-                conn.execute(insert(clusters), ring_rows)
+        if pair_rows:
+            conn.execute(insert(pairs), pair_rows)
+        if passage_rows:
+            conn.execute(insert(passages), passage_rows)
+        ring_rows = [
+            {"cluster": n, "path": path}
+            for n, ring in enumerate(sorted(map(sorted, rings)), 1)
+            for path in ring
+        ]
+        if ring_rows:
+            conn.execute(insert(clusters), ring_rows)
 
     # -- reviews and votes ----------------------------------------------------------------------
     def add_review(self, path: str, decision: str, note: str, reviewer: str) -> None:
@@ -554,6 +704,8 @@ def _report_row(r: Record) -> dict[str, Any]:
         "clean_text": r.clean_text or "",
         "result": json.dumps(res, ensure_ascii=False, sort_keys=True),
         "ingest": json.dumps(r.ingest or {}, ensure_ascii=False, sort_keys=True),
+        "root": r.root,
+        "analysis_key": r.analysis_key,
     }
 
 

@@ -8,9 +8,13 @@ A bad file becomes an Outcome with its error; it never stops the others.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,3 +80,79 @@ def map_paths(
     """Outcomes in input order; ``workers`` > 1 uses a local process pool."""
     metas = metas or {}
     yield from pool_map(_call, ((p, settings, metas.get(p), keep_text) for p in paths), workers)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A job that could not run to its end in a worker: it killed the worker, or ran out of time."""
+
+    job: Any
+    reason: str
+
+
+def isolated_map(
+    fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, timeout_s: float
+) -> Iterator[Any]:
+    """``fn`` over ``jobs`` in worker processes that a bad job cannot take the run down with.
+
+    Yields ``fn``'s results in completion order, and a ``Failed`` for a job whose worker died (the
+    OOM killer, a segfault) or that ran longer than ``timeout_s``. At most one job per worker is in
+    flight, so a job's submission is its start. When a pool breaks, the jobs that were in flight are
+    run again one at a time in a fresh pool: the one that breaks it alone is the culprit, the others
+    finish normally.
+    """
+    queue: deque[tuple[Any, bool]] = deque((job, False) for job in jobs)  # (job, suspect)
+    workers = max(1, workers)
+    while queue:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker)
+        inflight: dict[Future, tuple[Any, bool, float]] = {}
+        broken = timed_out = False
+        try:
+            while (queue or inflight) and not broken:
+                while queue and len(inflight) < workers:
+                    if inflight and (queue[0][1] or any(s for _, s, _ in inflight.values())):
+                        break  # a suspect runs alone
+                    job, suspect = queue.popleft()
+                    inflight[pool.submit(fn, job)] = (job, suspect, time.monotonic())
+                    if suspect:
+                        break
+                now = time.monotonic()
+                wait_for = min(start + timeout_s - now for _, _, start in inflight.values())
+                done, _ = wait(inflight, timeout=max(wait_for, 0.01), return_when=FIRST_COMPLETED)
+                for future in done:
+                    job, suspect, _ = inflight.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        if suspect:
+                            yield Failed(
+                                job, "its worker process died while reading it (out of memory or a crash)"
+                            )
+                        else:
+                            queue.appendleft((job, True))
+                    except Exception as exc:  # the job itself could not be sent or returned
+                        yield Failed(job, f"internal error ({type(exc).__name__}: {exc})")
+                now = time.monotonic()
+                late = [f for f, (_, _, start) in inflight.items() if now - start >= timeout_s]
+                if late:
+                    for future in late:
+                        job, _, _ = inflight.pop(future)
+                        yield Failed(
+                            job, f"took longer than {timeout_s:g} s (ingest.file_timeout_s); stopped"
+                        )
+                    timed_out = broken = True
+                    _kill(pool)
+            for job, suspect, _ in inflight.values():  # victims of a broken pool: run them again
+                queue.appendleft((job, suspect or (broken and not timed_out)))
+        finally:
+            if broken:
+                _kill(pool)
+            pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes at once (a job past its time, or a pool already broken)."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            proc.kill()

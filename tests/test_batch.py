@@ -87,12 +87,14 @@ def test_copy_flags_and_pairs_stored(stored) -> None:
     assert units["2024_county_edu_bureau_good.txt"] == ("岚溪县教育局党组", 2024, "周明远")
 
 
-def test_rerun_writes_nothing_but_its_run(stored, corpus: Path, tmp_path: Path) -> None:
-    url, _ = stored
+def test_rerun_skips_reports_retries_failures(stored, corpus: Path, tmp_path: Path) -> None:
+    url, first = stored
     db = Path(url.removeprefix("sqlite:///"))
     before = _export(url)
     summary = run_batch(corpus, url, workers=1, progress=False)
-    assert summary.analyzed == 0 and summary.skipped == 21 and summary.failed == 0
+    # Stored reports are skipped; failed files are tried again and still reported.
+    assert summary.analyzed == 0 and summary.skipped == 16 and summary.failed == 5
+    assert dict(summary.failures) == dict(first.failures)
     assert _export(url) == before
     store = Store(url)
     with store.engine.connect() as conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -477,3 +478,12 @@ def votes_summary(store: Store) -> pd.DataFrame:
     )
     merged.insert(0, "rank", range(1, len(merged) + 1))
     return merged
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
+
+
+def plain(text: str) -> str:
+    """``text`` shown literally where Streamlit renders Markdown (titles, buttons, captions): every
+    Markdown, directive and LaTeX character escaped, so a crafted file name stays a name."""
+    return _MARKDOWN.sub(r"\\\1", text)

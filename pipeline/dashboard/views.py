@@ -15,6 +15,7 @@ import streamlit as st
 
 from pipeline.dashboard import data
 from pipeline.store import DECISIONS, DEFAULT_URL, Store
+from pipeline.text import one_line
 
 PAGES = {
     "overview": "pipeline/dashboard/pages/overview.py",
@@ -24,11 +25,13 @@ PAGES = {
     "upload": "pipeline/dashboard/pages/upload.py",
 }
 PAGE_SIZE = 200
+UPLOAD_ROOT = "upload:"  # the store's root for reports saved from the upload page
 
 
 @st.cache_resource(show_spinner=False)
 def get_store(url: str) -> Store:
-    return Store(url)
+    # Only the server's own database (SHUZHI_DB) may be created; any other choice must already be one.
+    return Store(url, create=url == server_db())
 
 
 @st.cache_resource(show_spinner="正在加载语言资源…")
@@ -52,16 +55,40 @@ def cached_pairs(url: str, version: tuple) -> pd.DataFrame:
     return data.pair_table(get_store(url))
 
 
+def server_db() -> str:
+    """The database chosen by whoever started the server (SHUZHI_DB), never by a page's visitor."""
+    return os.environ.get("SHUZHI_DB", DEFAULT_URL)
+
+
+def db_choices() -> list[str]:
+    """The server's database, and the SQLite files under SHUZHI_DB_DIR when that folder is set."""
+    choices = [server_db()]
+    folder = os.environ.get("SHUZHI_DB_DIR")
+    if folder and os.path.isdir(folder):
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if name.endswith((".db", ".sqlite")) and os.path.isfile(path) and not os.path.islink(path):
+                url = f"sqlite:///{os.path.abspath(path)}"
+                if url not in choices:
+                    choices.append(url)
+    return choices
+
+
 def db_url() -> str:
-    if "db" not in st.session_state:
-        st.session_state["db"] = os.environ.get("SHUZHI_DB", DEFAULT_URL)
+    choices = db_choices()
+    if st.session_state.get("db") not in choices:
+        st.session_state["db"] = choices[0]
     return st.session_state["db"]
 
 
 def sidebar() -> None:
     with st.sidebar:
+        choices = db_choices()
         db_url()
-        st.text_input("数据库", key="db", help="SQLite 文件或 PostgreSQL 连接串；默认取 SHUZHI_DB")
+        if len(choices) > 1:
+            st.selectbox("数据库", choices, key="db", help="由启动服务的人设定（SHUZHI_DB、SHUZHI_DB_DIR）")
+        else:
+            st.caption(f"数据库：{data.plain(choices[0])}")
         st.text_input("审阅人", key="reviewer", help="记录审阅决定时署名")
 
 
@@ -71,7 +98,7 @@ def store_and_version() -> tuple[Store, str, tuple]:
         store = get_store(url)
         version = data.data_version(store)
     except Exception as exc:  # a wrong URL or a non-shuzhi database: say so, do not crash
-        st.error(f"无法打开数据库 {url}：{exc}")
+        st.error(f"无法打开数据库：{data.plain(one_line(str(exc)))}")
         st.stop()
     return store, url, version
 
@@ -207,16 +234,16 @@ def render_report(
         if linked:
             st.write("**相同内容**")
             for p in linked:
-                label = f"{p['kind']}：{p['other']}（{p['ratio']:.0%}）"
+                label = data.plain(f"{p['kind']}：{p['other']}（{p['ratio']:.0%}）")
                 if st.button(label, key=f"{key}-pair-{p['id']}"):
                     st.session_state["pair_id"] = p["id"]
                     st.switch_page(PAGES["copies"])
         with st.expander("摄入处理（删除的行、转换、修复）"):
             st.write(f"编码：{ingest.get('encoding')}；繁简转换：{ingest.get('converted_from') or '无'}")
             if ingest.get("source_hints"):
-                st.write("来源线索：" + "；".join(ingest["source_hints"]))
+                st.write("来源线索：" + data.plain("；".join(ingest["source_hints"])))
             for w in ingest.get("warnings", []):
-                st.warning(w)
+                st.warning(data.plain(w))
             if ingest.get("removed"):
                 st.dataframe(pd.DataFrame(ingest["removed"])[["line", "text", "reason"]], hide_index=True)
             if ingest.get("repairs"):
@@ -267,7 +294,7 @@ def report_page() -> None:
             st.cache_data.clear()
             view = data.report_view(store, path)
     for r in view.reviews if view else []:
-        st.caption(f"{r['decided_at']} {r['reviewer']}：{r['decision']} {r['note']}")
+        st.caption(data.plain(f"{r['decided_at']} {r['reviewer']}：{r['decision']} {r['note']}"))
 
 
 # -- 抄袭比对 ---------------------------------------------------------------------------------------
@@ -294,10 +321,10 @@ def copies_page() -> None:
         shown = data.side_by_side(store, int(pair_id))
         if shown:
             html_a, html_b, info = shown
-            st.subheader(f"{info['a']}  ⇄  {info['b']}")
+            st.subheader(data.plain(f"{info['a']}  ⇄  {info['b']}"))
             st.caption(
                 f"类型 {info['kind']}；相同比例 A {info['copy_ratio_a']:.0%} / B {info['copy_ratio_b']:.0%}；"
-                f"段落 {info['passages']}；共同错字 {'、'.join(info['shared_typos']) or '无'}"
+                f"段落 {info['passages']}；共同错字 {data.plain('、'.join(info['shared_typos'])) or '无'}"
             )
             st.markdown(data.CSS, unsafe_allow_html=True)
             a, b = st.columns(2)
@@ -307,7 +334,7 @@ def copies_page() -> None:
     st.subheader("抄袭圈")
     if rings:
         for n, ring in enumerate(rings, 1):
-            st.write(f"{n}. " + "、".join(ring))
+            st.write(f"{n}\\. " + data.plain("、".join(ring)))
         st.graphviz_chart(data.rings_dot(store))
     else:
         st.caption("无")
@@ -361,12 +388,12 @@ def upload_page() -> None:
 
     settings = Settings()
     for n, uploaded in enumerate(files):
-        st.header(uploaded.name)
+        st.header(data.plain(uploaded.name))
         raw = uploaded.getvalue()  # read in memory; never written to disk or executed
         try:
             doc = load_bytes(raw, uploaded.name, settings)
         except ShuzhiError as exc:
-            st.error(str(exc))
+            st.error(data.plain(one_line(str(exc))))
             continue
         result = analyze_document(doc, settings)
         ingest = doc.to_clean_json()
@@ -404,6 +431,7 @@ def _save_upload(store: Store, name: str, raw: bytes, doc, result: dict, ingest:
                 fp_params=dict(fps.params.__dict__),
                 fp_hashes=fps.hashes.tobytes(),
                 fp_positions=fps.positions.tobytes(),
+                root=UPLOAD_ROOT,
             )
         ]
     )

@@ -59,7 +59,9 @@ def _build_part(
         for f in fps:
             mask = (f.hashes >> shift) == np.uint64(which)
             pieces.append((f.hashes[mask], f.positions[mask]))
-    hashes = np.concatenate([h for h, _ in pieces]) if pieces else np.zeros(0, np.uint64)
+    if not pieces:  # nothing stored yet (every file failed): an empty index
+        pieces = [(np.zeros(0, np.uint64), np.zeros(0, np.int32))]
+    hashes = np.concatenate([h for h, _ in pieces])
     docs = np.concatenate([np.full(len(h), i, dtype=np.int32) for i, (h, _) in enumerate(pieces)])
     positions = np.concatenate([p for _, p in pieces]).astype(np.int32)
     del pieces

@@ -70,7 +70,8 @@ def test_copies_page(app) -> None:
     assert "copied" in html
     captions = " ".join(c.value for c in app.caption)
     assert "布署" in captions
-    assert any("2024_district_agri_bureau_copy_a.txt" in str(w.value) for w in app.markdown)
+    # Names are shown as plain text: Markdown characters escaped.
+    assert any(r"2024\_district\_agri\_bureau\_copy\_a\.txt" in str(w.value) for w in app.markdown)
 
 
 def test_votes_page(app) -> None:
@@ -94,3 +95,37 @@ def test_missing_database_is_an_error_not_a_crash(tmp_path, monkeypatch: pytest.
     at.run()
     assert not at.exception
     assert at.error and "无法打开数据库" in at.error[0].value
+
+
+def test_the_database_is_chosen_by_the_server(app) -> None:
+    assert not [t for t in app.sidebar.text_input if t.key == "db"]
+    assert not app.sidebar.selectbox  # one database: nothing to choose
+
+
+def test_db_folder_offers_only_its_databases(
+    fresh_db: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    folder = tmp_path / "dbs"
+    folder.mkdir()
+    shutil.copy(fresh_db.removeprefix("sqlite:///"), folder / "2023.db")
+    (folder / "notes.txt").write_text("not a database", encoding="utf-8")
+    (folder / "elsewhere.db").symlink_to("/etc/hostname")
+    monkeypatch.setenv("SHUZHI_DB", fresh_db)
+    monkeypatch.setenv("SHUZHI_DB_DIR", str(folder))
+    monkeypatch.chdir(ROOT)
+    at = streamlit_testing.AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox[0].options == [fresh_db, f"sqlite:///{folder / '2023.db'}"]
+
+
+def test_crafted_names_render_as_text() -> None:
+    from pipeline.dashboard.data import plain
+
+    crafted = "![x](http://127.0.0.1/a.png)$x$:red[隐藏]"
+    shown = plain(crafted)
+    for token in ("![", "](", "$x$", ":red["):
+        assert token not in shown
+    assert shown.replace("\\", "") == crafted

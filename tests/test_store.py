@@ -1,0 +1,48 @@
+"""The store: it opens only its own databases, changes nothing in others, upgrades its old ones."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pipeline.store import SCHEMA_VERSION, Store, StoreError
+
+
+def test_a_database_of_another_program_is_left_untouched(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("create table accounts (name text)")
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match="not a shuzhi database"):
+        Store(f"sqlite:///{other}")  # even where a batch would create a new database
+    assert other.read_bytes() == before
+    with sqlite3.connect(other) as conn:
+        assert conn.execute("pragma journal_mode").fetchone()[0] == "delete"
+
+
+def test_open_existing_never_creates(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such database file"):
+        Store.open_existing(f"sqlite:///{tmp_path / 'typo.db'}")
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_empty_file_is_not_a_database_yet(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    with pytest.raises(StoreError, match="no shuzhi database here"):
+        Store.open_existing(f"sqlite:///{empty}")
+
+
+def test_version_1_database_is_upgraded(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'v1.db'}"
+    Store(url)
+    with sqlite3.connect(tmp_path / "v1.db") as conn:  # make it look as version 1 wrote it
+        conn.execute("alter table reports drop column root")
+        conn.execute("alter table reports drop column analysis_key")
+        conn.execute("alter table errors drop column root")
+        conn.execute("update meta set value = '1' where key = 'schema_version'")
+    store = Store(url)
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+    assert store.stored_reports() == {}
