@@ -10,6 +10,7 @@ otherwise by a heuristic on the start of each clause.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -124,8 +125,11 @@ def analyze(ctx: Context, sections: SectionsResult) -> FirstPersonResult:
     collective = len(we) + len(org_only)
     personal = len(personal_spans)
 
+    starts = sorted(a for a, _ in personal_spans)  # bisected per sentence: linear in the text
     sentence_chars = sum(
-        s.end - s.start for s in ctx.sentences if any(s.start <= a < s.end for a, _ in personal_spans)
+        s.end - s.start
+        for s in ctx.sentences
+        if bisect.bisect_left(starts, s.start) < bisect.bisect_left(starts, s.end)
     )
     share = sentence_chars / len(text) if text else 0.0
 
