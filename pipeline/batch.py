@@ -96,6 +96,10 @@ def discover(root: Path, rejected: list[tuple[Path, str]] | None = None) -> list
             regular = real.is_file()
         except OSError:  # a link loop, a name the system cannot resolve
             real, regular = p, False
+        if not _utf8_name(p):
+            if rejected is not None:
+                rejected.append((p, "the file name is not valid UTF-8 (it was written by another system): rename it"))
+            continue
         if not real.is_relative_to(real_root):
             if rejected is not None:
                 rejected.append((p, "a symbolic link to a file outside the corpus folder: not read"))
@@ -103,6 +107,19 @@ def discover(root: Path, rejected: list[tuple[Path, str]] | None = None) -> list
         if regular:
             out.append(p)
     return out
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes kept as surrogates by the file system encoding
+        return False
+    return True
+
+
+def shown_path(path: str) -> str:
+    """A path as it can be stored and printed: undecodable bytes of a file name as \\xNN escapes."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def content_hash(path: Path) -> str:
@@ -243,6 +260,8 @@ def run_batch(
     root = Path(root)
     if not root.is_dir():
         raise UsageError(f"{one_line(str(root))}: not a folder")
+    if reference is not None and not Path(reference).is_dir():
+        raise UsageError(f"--reference {one_line(str(reference))}: not a folder")
     store = Store(db_url)
     run_id = store.start_run(str(root))
     summary = Summary()
@@ -278,7 +297,7 @@ def _run(
     jobs = []
     early: list[Record] = []
     for p, reason in rejected:
-        early.append(Record(p.relative_to(root).as_posix(), "", error_code="outside", error=reason))
+        early.append(Record(shown_path(p.relative_to(root).as_posix()), "", error_code="rejected", error=reason))
     for p in files:
         path = rel[p]
         prev = stored.get(path)
@@ -329,7 +348,10 @@ def _run(
 
     if store.similarity_pending() or reference is not None:
         t2 = time.perf_counter()
-        summary.similarity = similarity_over_store(store, settings, reference, scheduler)
+        ref_failures: list[tuple[str, str]] = []
+        summary.similarity = similarity_over_store(store, settings, reference, scheduler, ref_failures)
+        summary.failed += len(ref_failures)
+        summary.failures += [(f"reference {path}", reason) for path, reason in ref_failures]
         summary.seconds["similarity"] = round(time.perf_counter() - t2, 3)
     _count_flags(store, summary)
     summary.seconds["total"] = round(time.perf_counter() - t0, 3)
@@ -379,7 +401,11 @@ class _TextCache:
 
 
 def similarity_over_store(
-    store: Store, settings: Settings, reference: str | None, scheduler: str | None = None
+    store: Store,
+    settings: Settings,
+    reference: str | None,
+    scheduler: str | None = None,
+    failures: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Copy detection over every stored report (and reference texts); stores pairs, rings, flags."""
     params = params_of(settings)
@@ -394,10 +420,16 @@ def similarity_over_store(
     if reference:
         from pipeline.analyzers import typos
         from pipeline.analyzers.context import Context
+        from pipeline.errors import ShuzhiError
         from pipeline.ingest import load
 
         for ref in discover(Path(reference)):
-            doc = load(str(ref), settings)
+            try:
+                doc = load(str(ref), settings)
+            except ShuzhiError as exc:  # a bad model text is named; the comparison goes on without it
+                if failures is not None:
+                    failures.append((str(ref), getattr(exc, "reason", str(exc))))
+                continue
             found = typos.analyze(Context(doc, settings))
             item = Item(
                 str(ref), doc.text, typos=tuple((t.text, t.start, t.end) for t in found.typos), reference=True

@@ -189,8 +189,11 @@ def cmd_similar(args: argparse.Namespace, settings: Settings) -> int:
         settings = dataclasses.replace(
             settings, similarity=dataclasses.replace(settings.similarity, min_passage=args.min_passage)
         )
-    paths = iter_files(args.paths)
-    refs = iter_files([args.reference]) if args.reference else []
+    rejected: list[tuple[str, str]] = []
+    paths = iter_files(args.paths, rejected)
+    refs = iter_files([args.reference], rejected) if args.reference else []
+    for path, reason in rejected:
+        _fail(f"{path}: {reason}")
     metas = manifest.metas_for(paths)
     jobs = [(p, metas.get(p), False) for p in paths] + [(p, None, True) for p in refs]
     items, fps, errors = load_all(jobs, settings, args.workers or _default_workers())
@@ -201,7 +204,7 @@ def cmd_similar(args: argparse.Namespace, settings: Settings) -> int:
         print(_dump(result.to_json()))
     else:
         _print_pairs(result)
-    return EXIT_FAILED if errors else EXIT_OK
+    return EXIT_FAILED if errors or rejected else EXIT_OK
 
 
 def _print_pairs(result) -> None:
@@ -393,5 +396,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _fail("interrupted")
         return 130
+    except Exception as exc:  # a bug: still one line for the user (SHUZHI_DEBUG=1 shows the traceback)
+        import os
+
+        if os.environ.get("SHUZHI_DEBUG"):
+            raise
+        _fail(f"internal error ({type(exc).__name__}: {exc}); run again with SHUZHI_DEBUG=1 for details")
+        return EXIT_FAILED
     except BrokenPipeError:
         return EXIT_OK

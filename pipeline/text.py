@@ -72,4 +72,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def one_line(text: str) -> str:
     """``text`` safe for a one-line message: control characters (a newline in a file name could
     forge a second line) shown as escapes such as ``\\n``."""
+    try:  # undecodable bytes of a file name (kept as surrogates) shown as \\xNN
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)

@@ -292,3 +292,26 @@ def test_every_file_failing_is_exit_1_each_named(tmp_path: Path, capsys: pytest.
     assert code == 1
     assert "a.txt: file is empty" in err and "b.pdf: not a readable PDF" in err
     assert "Traceback" not in err
+
+
+def test_file_name_that_is_not_utf8_is_one_error(tmp_path: Path) -> None:
+    root = _folder(tmp_path, "corpus", PAIRED[:1])
+    (root / os.fsdecode(b"\xff\xfe-report.txt")).write_bytes("党建工作述职报告。".encode() * 20)
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    summary = run_batch(root, url, workers=1, progress=False)
+    assert summary.analyzed == 1
+    assert "not valid UTF-8" in dict(summary.failures)["\\xff\\xfe-report.txt"]
+    assert [e["path"] for e in _export(url)["errors"]] == ["\\xff\\xfe-report.txt"]
+
+
+def test_bad_reference_folder_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _folder(tmp_path, "corpus", PAIRED[:2])
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    assert main(["batch", str(root), "--db", url, "--reference", str(tmp_path / "nope")]) == 2
+    assert "--reference" in capsys.readouterr().err
+    refs = tmp_path / "refs"
+    refs.mkdir()
+    (refs / "empty.txt").write_bytes(b"")
+    summary = run_batch(root, url, workers=1, reference=str(refs), progress=False)
+    assert summary.analyzed == 2
+    assert "file is empty" in dict(summary.failures)[f"reference {refs / 'empty.txt'}"]
