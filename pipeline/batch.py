@@ -488,7 +488,12 @@ def _count_flags(store: Store, summary: Summary) -> None:
 def _dask_map(jobs: list[tuple], scheduler: str) -> Iterator[Record]:
     from pipeline.dask_backend import map_records
 
-    yield from map_records(scheduler, jobs, _call)
+    yield from map_records(scheduler, jobs, _call, _error_record)
+
+
+def _error_record(job: tuple, reason: str) -> Record:
+    _, rel, digest, _, _ = job
+    return Record(rel, digest, error_code="cluster", error=reason)
 
 
 __all__ = ["Summary", "analyze_for_store", "discover", "run_batch", "similarity_over_store"]

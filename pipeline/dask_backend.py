@@ -37,22 +37,38 @@ def client_for(address: str):  # -> distributed.Client
     return Client(address, timeout="30s")
 
 
-def map_records(address: str, jobs: Sequence[tuple], fn: Callable[[tuple], Any]) -> Iterator[Any]:
-    """Run ``fn`` over ``jobs`` on the cluster, yielding results as they finish (bounded in flight)."""
+def map_records(
+    address: str,
+    jobs: Sequence[tuple],
+    fn: Callable[[tuple], Any],
+    on_error: Callable[[tuple, str], Any],
+) -> Iterator[Any]:
+    """Run ``fn`` over ``jobs`` on the cluster, yielding results as they finish (bounded in flight);
+    a job whose task fails on the cluster (its workers killed, say) yields ``on_error(job, reason)``."""
     from distributed import as_completed
 
     client = client_for(address)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     limit = workers * IN_FLIGHT_PER_WORKER
     pending = iter(jobs)
-    futures = [client.submit(fn, job, pure=False) for job in itertools.islice(pending, limit)]
-    queue = as_completed(futures)
+    job_of: dict[Any, tuple] = {}
+
+    def submit(job: tuple) -> Any:
+        future = client.submit(fn, job, pure=False)
+        job_of[future.key] = job
+        return future
+
+    queue = as_completed([submit(job) for job in itertools.islice(pending, limit)])
     for future in queue:
-        result = future.result()
+        job = job_of.pop(future.key)
+        try:
+            result = future.result()
+        except Exception as exc:  # a task that killed its workers (KilledWorker) or failed there
+            result = on_error(job, f"failed on the cluster ({type(exc).__name__}: {exc})")
         future.release()
         nxt = next(pending, None)
         if nxt is not None:
-            queue.add(client.submit(fn, nxt, pure=False))
+            queue.add(submit(nxt))
         yield result
 
 

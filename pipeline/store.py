@@ -164,6 +164,9 @@ reviews = Table(
     Column("note", Text, nullable=False, default=""),
     Column("reviewer", Text, nullable=False),
     Column("decided_at", String(32), nullable=False),
+    # The numbered points of the review letter as the reviewer edited them (JSON list), or NULL for
+    # the points shuzhi drafts from the findings.
+    Column("points", Text),
 )
 votes = Table(
     "votes",
@@ -358,6 +361,7 @@ class Store:
             for table in ("reports", "errors"):
                 conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN root TEXT")
             conn.exec_driver_sql("ALTER TABLE reports ADD COLUMN analysis_key VARCHAR(64)")
+            conn.exec_driver_sql("ALTER TABLE reviews ADD COLUMN points TEXT")
             conn.execute(update(meta_table).where(meta_table.c.key == "schema_version").values(value="2"))
 
     # -- corpus-level steps ---------------------------------------------------------------------
@@ -579,7 +583,9 @@ class Store:
             conn.execute(insert(clusters), ring_rows)
 
     # -- reviews and votes ----------------------------------------------------------------------
-    def add_review(self, path: str, decision: str, note: str, reviewer: str) -> None:
+    def add_review(
+        self, path: str, decision: str, note: str, reviewer: str, points: Sequence[str] | None = None
+    ) -> None:
         if decision not in DECISIONS:
             raise ValueError(f"decision must be one of {DECISIONS}, got {decision!r}")
         if not reviewer.strip():
@@ -589,7 +595,12 @@ class Store:
                 raise ValueError(f"no report {path!r} in the database")
             conn.execute(
                 insert(reviews).values(
-                    path=path, decision=decision, note=note, reviewer=reviewer.strip(), decided_at=_now()
+                    path=path,
+                    decision=decision,
+                    note=note,
+                    reviewer=reviewer.strip(),
+                    decided_at=_now(),
+                    points=None if points is None else json.dumps(list(points), ensure_ascii=False),
                 )
             )
 
@@ -598,7 +609,7 @@ class Store:
             rows = conn.execute(select(reviews).order_by(reviews.c.path, reviews.c.id)).all()
         out: dict[str, dict[str, Any]] = {}
         for r in rows:
-            out[r.path] = dict(r._mapping)
+            out[r.path] = dict(r._mapping, points=json.loads(r.points) if r.points else None)
         return out
 
     def units(self) -> dict[str, list[int]]:

@@ -42,7 +42,36 @@ def test_version_1_database_is_upgraded(tmp_path: Path) -> None:
         conn.execute("alter table reports drop column root")
         conn.execute("alter table reports drop column analysis_key")
         conn.execute("alter table errors drop column root")
+        conn.execute("alter table reviews drop column points")
         conn.execute("update meta set value = '1' where key = 'schema_version'")
     store = Store(url)
     assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
     assert store.stored_reports() == {}
+
+
+def test_review_points_round_trip(tmp_path: Path) -> None:
+    import json
+
+    from pipeline.store import Record
+
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    result = {
+        "id": "x",
+        "unit": None,
+        "year": None,
+        "genre": {"label": "述职报告", "confidence": 1.0},
+        "score": 90.0,
+        "flags": [],
+        "first_person": {"personal": 3, "collective": 0, "institutional": 0, "personal_share": 0.2},
+        "balance": {"achievement_share": 0.3, "problem_share": 0.3, "plan_share": 0.2},
+        "sections": {"missing": []},
+        "typos": [],
+        "chars": 100,
+        "findings": [],
+    }
+    store.save([Record("a.txt", "h", result, "正文", {})])
+    store.add_review("a.txt", "退回修改", "", "张审阅", ["请补充本人履职情况。", "成绩部分过多。"])
+    assert store.latest_reviews()["a.txt"]["points"] == ["请补充本人履职情况。", "成绩部分过多。"]
+    store.add_review("a.txt", "通过", "", "张审阅")
+    assert store.latest_reviews()["a.txt"]["points"] is None
+    assert json.loads(store.report("a.txt")["flags"]) == []
