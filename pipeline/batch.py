@@ -98,7 +98,9 @@ def discover(root: Path, rejected: list[tuple[Path, str]] | None = None) -> list
             real, regular = p, False
         if not _utf8_name(p):
             if rejected is not None:
-                rejected.append((p, "the file name is not valid UTF-8 (it was written by another system): rename it"))
+                rejected.append(
+                    (p, "the file name is not valid UTF-8 (it was written by another system): rename it")
+                )
             continue
         if not real.is_relative_to(real_root):
             if rejected is not None:
@@ -297,7 +299,9 @@ def _run(
     jobs = []
     early: list[Record] = []
     for p, reason in rejected:
-        early.append(Record(shown_path(p.relative_to(root).as_posix()), "", error_code="rejected", error=reason))
+        early.append(
+            Record(shown_path(p.relative_to(root).as_posix()), "", error_code="rejected", error=reason)
+        )
     for p in files:
         path = rel[p]
         prev = stored.get(path)

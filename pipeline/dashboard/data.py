@@ -17,22 +17,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func, select
 
+from pipeline import display
 from pipeline.store import Store, clusters, pairs, passages, reports, reviews, runs, votes
 
 UNREVIEWED = "未审阅"
-FLAG_NAMES = {
-    "team_report": "班子汇报",
-    "achievements_over_third": "成绩超1/3",
-    "missing_sections": "缺少部分",
-    "no_cause_analysis": "无原因剖析",
-    "vague_problems": "问题空泛",
-    "not_a_report": "非述职报告",
-    "template_site": "范文网站",
-    "laundered_text": "洗稿痕迹",
-    "copied": "抄袭",
-    "repeats_last_year": "重复上年",
-}
-PART_NAMES = {"duty": "履职情况", "progress": "工作推进", "problems": "问题及原因", "plans": "下一步打算"}
+# Display names come from lexicons/display_names.txt (one table for the dashboard and the CLI).
+FLAG_NAMES = display.names("flag")
+PART_NAMES = display.names("part")
 FIGURES = {
     "score": "综合得分：100分起，每个问题标记按 scoring.py 的权重扣分",
     "personal": "“我”作书记本人讲的次数（不含我们、自我、我县/我局等单位称谓）",
@@ -129,7 +120,7 @@ def overview(store: Store) -> pd.DataFrame:
                 "achievement_share": round(r.achievement_share, 3),
                 "missing": "、".join(PART_NAMES[m] for m in missing),
                 "max_copy_ratio": round(max_ratio.get(r.path, 0.0), 3),
-                "flags": "、".join(FLAG_NAMES.get(f, f) for f in flags),
+                "flags": "、".join(display.name("flag", f) for f in flags),
                 "flag_list": flags,
                 "status": review["decision"] if review else UNREVIEWED,
             }
@@ -206,7 +197,7 @@ def page_of(frame: pd.DataFrame, page: int, size: int = 200) -> pd.DataFrame:
 
 def flags_by_level(frame: pd.DataFrame) -> pd.DataFrame:
     rows = [
-        {"level": r.level or "未填", "flag": FLAG_NAMES.get(f, f)}
+        {"level": r.level or "未填", "flag": display.name("flag", f)}
         for r in frame.itertuples()
         for f in r.flag_list
     ]

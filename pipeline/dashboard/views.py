@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from pipeline import display
 from pipeline.dashboard import data
 from pipeline.store import DECISIONS, DEFAULT_URL, Store
 from pipeline.text import one_line
@@ -25,6 +26,13 @@ PAGES = {
     "upload": "pipeline/dashboard/pages/upload.py",
 }
 PAGE_SIZE = 200
+# Streamlit's uploader speaks English ("Drag and drop files here", "Browse files"): its instructions are
+# hidden (the label above says what to upload) and its button relabelled.
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}
+[data-testid="stFileUploaderDropzone"] button {font-size: 0;}
+[data-testid="stFileUploaderDropzone"] button::after {content: "选择文件"; font-size: 0.9rem;}
+</style>"""
 UPLOAD_ROOT = "upload:"  # the store's root for reports saved from the upload page
 
 
@@ -131,7 +139,9 @@ def overview_page() -> None:
         query = c6.text_input("搜索（文件、单位、作者）")
         c7, c8 = st.columns(2)
         sort = c7.selectbox(
-            "排序", ["score", "achievement_share", "personal_share", "max_copy_ratio", "path", "unit", "year"]
+            "排序",
+            ["score", "achievement_share", "personal_share", "max_copy_ratio", "path", "unit", "year"],
+            format_func=lambda c: display.name("column", c),
         )
         ascending = c8.toggle("升序", value=True)
     filtered = data.apply_filters(
@@ -145,27 +155,18 @@ def overview_page() -> None:
     )
     shown_frame = data.page_of(filtered, int(page), PAGE_SIZE).drop(columns=["flag_list"])
     event = st.dataframe(
-        shown_frame,
+        display.for_display(shown_frame),
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key="overview_table",
         column_config={
-            "path": "文件",
-            "unit": "单位",
-            "level": "领域",
-            "year": st.column_config.NumberColumn("年度", format="%d"),
-            "author": "作者",
-            "genre": "文体",
-            "personal": "本人“我”",
-            "missing": "缺少部分",
-            "flags": "标记",
-            "status": "审阅状态",
-            "score": st.column_config.NumberColumn("得分", format="%.0f"),
-            "personal_share": st.column_config.NumberColumn("本人“我”占比", format="%.2f"),
-            "achievement_share": st.column_config.NumberColumn("成绩占比", format="%.2f"),
-            "max_copy_ratio": st.column_config.NumberColumn("最高相同比例", format="%.2f"),
+            display.name("column", "year"): st.column_config.NumberColumn(format="%d"),
+            display.name("column", "score"): st.column_config.NumberColumn(format="%.0f"),
+            display.name("column", "personal_share"): st.column_config.NumberColumn(format="%.2f"),
+            display.name("column", "achievement_share"): st.column_config.NumberColumn(format="%.2f"),
+            display.name("column", "max_copy_ratio"): st.column_config.NumberColumn(format="%.2f"),
         },
     )
     selected = event.selection.rows if event and event.selection else []
@@ -209,7 +210,7 @@ def render_report(
         fp, bal = result["first_person"], result["balance"]
         st.metric("得分", f"{(figures_row or result)['score']:.0f}", help=data.FIGURES["score"])
         flags = (figures_row or {}).get("flags_list") or result["flags"]
-        st.write("**标记**：" + ("、".join(data.FLAG_NAMES.get(f, f) for f in flags) or "无"))
+        st.write("**标记**：" + ("、".join(display.name("flag", f) for f in flags) or "无"))
         st.write(f"**文体**：{result['genre']['label']}（置信度 {result['genre']['confidence']:.2f}）")
         for name, value in (
             ("personal", fp["personal"]),
@@ -230,11 +231,14 @@ def render_report(
         )
         if result["typos"]:
             st.write("**错别字/洗稿/提法**")
-            st.dataframe(pd.DataFrame(result["typos"])[["text", "suggestion", "kind"]], hide_index=True)
+            typos = pd.DataFrame(result["typos"])[["text", "suggestion", "kind"]]
+            st.dataframe(display.for_display(typos, {"kind": "typo_kind"}), hide_index=True)
         if linked:
             st.write("**相同内容**")
             for p in linked:
-                label = data.plain(f"{p['kind']}：{p['other']}（{p['ratio']:.0%}）")
+                label = data.plain(
+                    f"{display.name('pair_kind', p['kind'])}：{p['other']}（{p['ratio']:.0%}）"
+                )
                 if st.button(label, key=f"{key}-pair-{p['id']}"):
                     st.session_state["pair_id"] = p["id"]
                     st.switch_page(PAGES["copies"])
@@ -243,11 +247,13 @@ def render_report(
             if ingest.get("source_hints"):
                 st.write("来源线索：" + data.plain("；".join(ingest["source_hints"])))
             for w in ingest.get("warnings", []):
-                st.warning(data.plain(w))
+                st.warning(data.plain(display.warning(w)))
             if ingest.get("removed"):
-                st.dataframe(pd.DataFrame(ingest["removed"])[["line", "text", "reason"]], hide_index=True)
+                removed = pd.DataFrame(ingest["removed"])[["line", "text", "reason"]]
+                st.dataframe(display.for_display(removed, {"reason": "reason"}), hide_index=True)
             if ingest.get("repairs"):
-                st.dataframe(pd.DataFrame(ingest["repairs"]), hide_index=True)
+                for r in ingest["repairs"]:
+                    st.caption(data.plain(display.repair(r["kind"], r["detail"])))
 
 
 def report_page() -> None:
@@ -306,7 +312,7 @@ def copies_page() -> None:
         st.info("没有发现抄袭或重复。")
     else:
         event = st.dataframe(
-            table,
+            display.for_display(table, {"kind": "pair_kind"}),
             hide_index=True,
             width="stretch",
             on_select="rerun",
@@ -321,9 +327,9 @@ def copies_page() -> None:
         shown = data.side_by_side(store, int(pair_id))
         if shown:
             html_a, html_b, info = shown
-            st.subheader(data.plain(f"{info['a']}  ⇄  {info['b']}"))
+            st.subheader("比对：" + data.plain(f"{info['a']}  ⇄  {info['b']}"))
             st.caption(
-                f"类型 {info['kind']}；相同比例 A {info['copy_ratio_a']:.0%} / B {info['copy_ratio_b']:.0%}；"
+                f"类型 {display.name('pair_kind', info['kind'])}；相同比例 A {info['copy_ratio_a']:.0%} / B {info['copy_ratio_b']:.0%}；"
                 f"段落 {info['passages']}；共同错字 {data.plain('、'.join(info['shared_typos'])) or '无'}"
             )
             st.markdown(data.CSS, unsafe_allow_html=True)
@@ -343,7 +349,7 @@ def copies_page() -> None:
     units = sorted(u for u, n in frame["unit"].value_counts().items() if u and n > 1)
     if units:
         unit = st.selectbox("单位", units)
-        st.dataframe(data.unit_years(store, unit), hide_index=True, width="stretch")
+        st.dataframe(display.for_display(data.unit_years(store, unit)), hide_index=True, width="stretch")
     else:
         st.caption("没有多个年度的单位")
 
@@ -354,7 +360,7 @@ def votes_page() -> None:
     store, url, version = store_and_version()
     summary = data.votes_summary(store)
     st.caption("测评得分 =（好×100 + 较好×80 + 一般×60 + 差×0）÷ 有效票数；综合 = 文本得分与测评得分的平均")
-    st.dataframe(summary, hide_index=True, width="stretch")
+    st.dataframe(display.for_display(summary), hide_index=True, width="stretch")
     from pipeline.export import tables
 
     frames = tables(store.export_data())
@@ -376,7 +382,10 @@ def votes_page() -> None:
 def upload_page() -> None:
     st.title("上传审阅")
     warm_language_resources()
-    files = st.file_uploader("上传报告（.docx .pdf .txt .html）", accept_multiple_files=True)
+    st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
+    files = st.file_uploader(
+        "上传报告（.docx .pdf .txt .html，每个不超过 20 MB）", accept_multiple_files=True
+    )
     save = st.checkbox("保存到数据库，并与已有报告比对")
     if not files:
         return

@@ -32,8 +32,8 @@ def test_overview(app) -> None:
     assert metrics["报告"] == "17"
     assert metrics["班子汇报"] == "1"
     frame = app.dataframe[0].value
-    assert "2024_city_housing_bureau_team.txt" in set(frame["path"])
-    assert "班子汇报" in " ".join(frame["flags"])
+    assert "2024_city_housing_bureau_team.txt" in set(frame["文件"])
+    assert "班子汇报" in " ".join(frame["标记"])
 
 
 def test_report_page_shows_evidence_and_saves_a_decision(app, fresh_db: str) -> None:
@@ -51,8 +51,8 @@ def test_report_page_shows_evidence_and_saves_a_decision(app, fresh_db: str) -> 
     # A restart (a new session) sees the decision in the overview.
     again = streamlit_testing.AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     again.run()
-    frame = again.dataframe[0].value.set_index("path")
-    assert frame.loc["2024_city_housing_bureau_team.txt", "status"] == "退回修改"
+    frame = again.dataframe[0].value.set_index("文件")
+    assert frame.loc["2024_city_housing_bureau_team.txt", "审阅状态"] == "退回修改"
 
 
 def test_hostile_report_renders_as_text(app) -> None:
@@ -78,7 +78,7 @@ def test_votes_page(app) -> None:
     app.switch_page(PAGES.format("votes")).run()
     assert not app.exception
     frame = app.dataframe[0].value
-    assert {"rank", "unit", "text_score", "vote_score", "combined"} <= set(frame.columns)
+    assert {"排名", "单位", "文本得分", "测评得分", "综合得分"} <= set(frame.columns)
 
 
 def test_upload_page_without_files(app) -> None:

@@ -146,4 +146,18 @@ def test_votes_and_upload_pages(server: str, page) -> None:
     _wait_for_app(page, "上传审阅")
     page.get_by_text("上传报告").first.wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
-    assert "保存到数据库" in page.inner_text("body")
+    body = page.inner_text("body")
+    assert "保存到数据库" in body and "选择文件" in body
+    assert "Drag and drop" not in body and "Browse files" not in body
+
+
+@pytest.mark.parametrize(
+    "path", ["", "/report?report=2024_city_housing_bureau_team.txt", "/copies", "/votes"]
+)
+def test_no_english_chrome(server: str, page, path: str) -> None:
+    page.goto(server + path)
+    page.locator("h1").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    body = page.inner_text("body")
+    assert "Deploy" not in body
+    assert "None" not in body
