@@ -155,6 +155,13 @@ def analysis_key(settings: Settings) -> str:
     return h.hexdigest()[:32]
 
 
+def _file_key(key: str, meta: Meta | None) -> str:
+    """The analysis key of one file: the run's key and the file's manifest row (a unit renamed in
+    the manifest changes the report's result as surely as an edit of the file does)."""
+    row = json.dumps(dataclasses.asdict(meta) if meta else None, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{key}\0{row}".encode()).hexdigest()[:32]
+
+
 def _settings_identity(settings: Settings) -> dict[str, Any]:
     values = dataclasses.asdict(settings)
     for key in ("lexicon_dir", "model_dir", "extra_lexicon_dirs"):
@@ -295,7 +302,9 @@ def _run(
     metas = manifest.metas_for([str(p) for p in files])
     key = analysis_key(settings)
     stored = store.stored_reports()
-    summary.reanalyzed_all = any(k != key for _, r, k in stored.values() if r == root_key)
+    file_keys = {rel[p]: _file_key(key, metas.get(str(p))) for p in files}
+    mine = [(k, file_keys[p]) for p, (_, r, k) in stored.items() if r == root_key and p in file_keys]
+    summary.reanalyzed_all = len(mine) > 1 and all(old != new for old, new in mine)
     jobs = []
     early: list[Record] = []
     for p, reason in rejected:
@@ -322,7 +331,7 @@ def _run(
                 Record(path, "", error_code="unreadable", error=f"cannot read file ({exc.strerror or exc})")
             )
             continue
-        if prev and prev == (digest, root_key, key):
+        if prev and prev == (digest, root_key, file_keys[path]):
             summary.skipped += 1
             continue
         jobs.append((str(p), path, digest, metas.get(str(p)), settings))
@@ -343,10 +352,10 @@ def _run(
         chunk.append(record)
         bar.step()
         if len(chunk) >= CHUNK:
-            _flush(store, chunk, summary, root_key, key)
+            _flush(store, chunk, summary, root_key, file_keys)
             if on_chunk:
                 on_chunk(summary.analyzed + summary.failed)
-    _flush(store, chunk, summary, root_key, key)
+    _flush(store, chunk, summary, root_key, file_keys)
     bar.close()
     summary.seconds["analyze+store"] = round(time.perf_counter() - t1, 3)
 
@@ -361,12 +370,12 @@ def _run(
     summary.seconds["total"] = round(time.perf_counter() - t0, 3)
 
 
-def _flush(store: Store, chunk: list[Record], summary: Summary, root_key: str, key: str) -> None:
+def _flush(store: Store, chunk: list[Record], summary: Summary, root_key: str, keys: dict[str, str]) -> None:
     if not chunk:
         return
     for r in chunk:
         r.root = root_key
-        r.analysis_key = key if r.result is not None else None
+        r.analysis_key = keys.get(r.path) if r.result is not None else None
     store.save(chunk)
     for r in chunk:
         if r.result is None:

@@ -14,6 +14,7 @@ from pipeline.errors import ShuzhiError
 from pipeline.report import Meta
 
 COLUMNS = ("file", "unit", "year", "author", "level")
+MIN_YEAR, MAX_YEAR = 1949, 2200
 
 
 class ManifestError(ShuzhiError, ValueError):
@@ -26,8 +27,12 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
         frame = pd.read_excel(path, dtype=str).fillna("")
         return [{str(k).strip(): str(v).strip() for k, v in row.items()} for row in frame.to_dict("records")]
-    data = path.read_bytes()
-    text = data.decode("utf-8-sig") if not data.startswith(b"\xff\xfe") else data.decode("utf-16")
+    from pipeline.ingest.decoding import DecodeError, decode
+
+    try:
+        text = decode(path.read_bytes()).text  # Excel saves CSV as UTF-8, UTF-16 or GB18030
+    except (DecodeError, OSError) as exc:
+        raise ManifestError(f"{path}: not a readable CSV text file ({exc})") from None
     return [
         {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         for row in csv.DictReader(io.StringIO(text))
@@ -54,8 +59,10 @@ def read(path: Path) -> dict[str, Meta]:
         year_text = row.get("year", "")
         try:
             year = int(float(year_text)) if year_text else None
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise ManifestError(f"{path}: row {number}: year {year_text!r} is not a number") from exc
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            raise ManifestError(f"{path}: row {number}: year {year} is not between {MIN_YEAR} and {MAX_YEAR}")
         out[str((path.parent / name).resolve())] = Meta(
             unit=row.get("unit") or None,
             year=year,

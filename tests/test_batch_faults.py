@@ -315,3 +315,31 @@ def test_bad_reference_folder_and_files(tmp_path: Path, capsys: pytest.CaptureFi
     summary = run_batch(root, url, workers=1, reference=str(refs), progress=False)
     assert summary.analyzed == 2
     assert "file is empty" in dict(summary.failures)[f"reference {refs / 'empty.txt'}"]
+
+
+def test_manifest_change_reanalyzes_that_file(tmp_path: Path) -> None:
+    root = _folder(tmp_path, "corpus", PAIRED[:2])
+    (root / "manifest.csv").write_text(f"file,unit,year\n{PAIRED[0]},甲单位,2024\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    run_batch(root, url, workers=1, progress=False)
+    (root / "manifest.csv").write_bytes(f"file,unit,year\n{PAIRED[0]},乙单位,2024\n".encode("gb18030"))
+    summary = run_batch(root, url, workers=1, progress=False)
+    assert summary.analyzed == 1 and summary.skipped == 1 and not summary.reanalyzed_all
+    assert Store(url).report(PAIRED[0])["unit"] == "乙单位"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        pytest.param(bytes(range(256)) * 10, "not a readable CSV", id="binary"),
+        pytest.param(b"file,unit,year\nx.txt,u,99999999999999999999\n", "not between 1949", id="huge-year"),
+    ],
+)
+def test_bad_manifest_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], manifest: bytes, message: str
+) -> None:
+    root = _folder(tmp_path, "corpus", PAIRED[:1])
+    (root / "manifest.csv").write_bytes(manifest)
+    assert main(["batch", str(root), "--db", f"sqlite:///{tmp_path / 'b.db'}", "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and "internal error" not in err
