@@ -26,12 +26,16 @@ PAGES = {
     "upload": "pipeline/dashboard/pages/upload.py",
 }
 PAGE_SIZE = 200
-# Streamlit's uploader speaks English ("Drag and drop files here", "Browse files"): its instructions are
-# hidden (the label above says what to upload) and its button relabelled.
-UPLOADER_CSS = """<style>
+# Streamlit's own chrome speaks English: the uploader's "Upload" button and size note, the keyboard
+# "Skip to main content" link and the main menu (Print, About …). The uploader's label says what to
+# upload and how large, so its note is hidden and its button relabelled (a pseudo-element, so the page
+# holds no English text); the skip link and the menu have no Chinese form and are hidden.
+CHROME_CSS = """<style>
+[data-testid="stSkipToContent"], [data-testid="stMainMenu"] {display: none;}
 [data-testid="stFileUploaderDropzoneInstructions"] {display: none;}
-[data-testid="stFileUploaderDropzone"] button {font-size: 0;}
-[data-testid="stFileUploaderDropzone"] button::after {content: "选择文件"; font-size: 0.9rem;}
+[data-testid="stFileUploaderDropzone"] [data-testid="stIconMaterial"] {display: none;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {display: none;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {content: "选择文件";}
 </style>"""
 UPLOAD_ROOT = "upload:"  # the store's root for reports saved from the upload page
 
@@ -382,7 +386,6 @@ def votes_page() -> None:
 def upload_page() -> None:
     st.title("上传审阅")
     warm_language_resources()
-    st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
     files = st.file_uploader(
         "上传报告（.docx .pdf .txt .html，每个不超过 20 MB）", accept_multiple_files=True
     )
