@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import manifest, scoring
+from pipeline import manifest, rectification, scoring
 from pipeline.errors import UsageError
 from pipeline.ingest import SUPPORTED
 from pipeline.report import Meta
@@ -460,6 +460,14 @@ def similarity_over_store(
 
     result = detect_core(items, fps, fetch, settings, join=join)
     extra = copy_flags(result.pairs, store.report_years())
+    for path, flags in rectification.check_store(store, settings).items():
+        extra.setdefault(path, set()).update(flags)
+    store.replace_similarity(result.pairs, result.clusters, rescorer(extra))
+    return result.stats
+
+
+def rescorer(extra: dict[str, set[str]]) -> Callable[[str, dict[str, Any]], tuple[list[str], float]]:
+    """(path, stored result) → flags and score, with the corpus-level flags ``extra`` added."""
 
     def rescore(path: str, stored: dict[str, Any]) -> tuple[list[str], float]:
         card = scoring.score(
@@ -470,8 +478,7 @@ def similarity_over_store(
         )
         return list(card.flags), card.score
 
-    store.replace_similarity(result.pairs, result.clusters, rescore)
-    return result.stats
+    return rescore
 
 
 def copy_flags(pair_list: Iterable[Any], years: dict[str, int | None]) -> dict[str, set[str]]:

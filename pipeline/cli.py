@@ -274,6 +274,47 @@ def cmd_votes(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_problems(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from pipeline.rectification import import_known_problems
+    from pipeline.store import Store
+
+    n = import_known_problems(Path(args.file), Store.open_existing(args.db), settings)
+    print(f"imported {n} known problems; reports checked again", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_letters(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from pipeline.letters import write_letters
+    from pipeline.store import DECISIONS, Store
+
+    if args.decision is not None and args.decision not in DECISIONS:
+        raise UsageError(f"--decision must be one of {', '.join(DECISIONS)}, got {args.decision!r}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+    written = write_letters(Store.open_existing(args.db), out, args.decision)
+    print(f"wrote {len(written)} letters to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from pipeline.store import Store
+    from pipeline.summary_report import summary_docx
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {out}: folder {str(out.parent)!r} does not exist")
+    out.write_bytes(summary_docx(Store.open_existing(args.db)))
+    print(f"wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
@@ -293,7 +334,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-NEEDS_LEXICONS = frozenset({"clean", "analyze", "similar", "batch", "demo"})
+NEEDS_LEXICONS = frozenset({"clean", "analyze", "similar", "batch", "demo", "problems"})
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "clean": cmd_clean,
     "analyze": cmd_analyze,
@@ -302,6 +343,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "batch": cmd_batch,
     "export": cmd_export,
     "votes": cmd_votes,
+    "problems": cmd_problems,
+    "letters": cmd_letters,
+    "summary": cmd_summary,
     "demo": cmd_demo,
 }
 
@@ -359,6 +403,21 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("file", metavar="FILE")
     v.add_argument("--db", default="sqlite:///shuzhi.db")
     v.add_argument("--year", type=int, help="the year, when the sheet has no year column")
+
+    p = sub.add_parser("problems", help="known problems per unit (巡视/巡察/督查/上级点评/群众评议)")
+    psub = p.add_subparsers(dest="problems_command", required=True)
+    k = psub.add_parser("import", help="import a sheet (csv/xlsx: unit, year, problem, source)")
+    k.add_argument("file", metavar="FILE")
+    k.add_argument("--db", default="sqlite:///shuzhi.db")
+
+    p = sub.add_parser("letters", help="write a review letter (审阅意见 .docx) per report")
+    p.add_argument("--db", default="sqlite:///shuzhi.db")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--decision", help="only reports with this decision (通过 / 退回修改 / 约谈提醒)")
+
+    p = sub.add_parser("summary", help="write the round's summary (审阅情况专题报告 .docx)")
+    p.add_argument("--db", default="sqlite:///shuzhi.db")
+    p.add_argument("--out", required=True, metavar="FILE.docx")
 
     p = sub.add_parser("train", help="rebuild models/sentence_type.joblib and its model card")
     p.add_argument("--out", help="model folder (default: the settings' model_dir)")

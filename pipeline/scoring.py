@@ -23,6 +23,24 @@ WEIGHTS: dict[str, tuple[float, str]] = {
     "no_cause_analysis": (10, "problems without any analysis of their causes"),
     "template_site": (10, "taken from a template (范文) or download site"),
     "vague_problems": (8, "problems stated without concrete manifestations"),
+    "unrectified_problems": (
+        12,
+        "last year's problems left unanswered (repeated or not mentioned), or a known problem dodged",
+    ),
+}
+# flag name → the short Chinese name reviewers, letters and the summary show.
+LABELS: dict[str, str] = {
+    "not_a_report": "非述职报告",
+    "team_report": "班子汇报",
+    "copied": "抄袭",
+    "achievements_over_third": "成绩超1/3",
+    "repeats_last_year": "重复上年",
+    "laundered_text": "洗稿痕迹",
+    "missing_sections": "缺少部分",
+    "no_cause_analysis": "无原因剖析",
+    "template_site": "范文网站",
+    "vague_problems": "问题空泛",
+    "unrectified_problems": "上年问题未整改",
 }
 PER_TYPO = 1.0
 MAX_TYPOS = 5.0
@@ -37,6 +55,7 @@ REPORT_ONLY = {
     "missing_sections",
     "no_cause_analysis",
     "vague_problems",
+    "unrectified_problems",
 }
 
 

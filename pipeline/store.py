@@ -182,6 +182,40 @@ votes = Table(
 )
 
 
+# Last year's problems and the reviewers' known problems, checked against each report.
+known_problems = Table(
+    "known_problems",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("unit", String(512), nullable=False, index=True),
+    Column("year", Integer),  # the year the problem was found; NULL: it applies to every year
+    Column("problem", Text, nullable=False),
+    Column("source", Text, nullable=False),  # 巡视 / 巡察 / 督查 / 上级点评 / 群众评议 …
+)
+rectification = Table(
+    "rectification",
+    metadata,
+    Column("path", String(1024), ForeignKey("reports.path", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("item", Text, nullable=False),
+    Column("source", Text, nullable=False),  # 上年度查摆 or a known problem's source
+    Column("origin", Text, nullable=False),  # the earlier report's path, or "known:<id>"
+    Column("status", String(16), nullable=False),  # answered | repeated | not_mentioned
+    Column("passage", Text),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("similarity", Float, nullable=False),
+)
+rectification_parts = Table(
+    "rectification_parts",
+    metadata,
+    Column("path", String(1024), ForeignKey("reports.path", ondelete="CASCADE"), primary_key=True),
+    Column("present", Integer, nullable=False),  # 1: the report has a part on last year's rectification
+    Column("start", Integer),
+    Column("end", Integer),
+)
+
+
 class StoreError(UsageError):
     """The database cannot be used (not a URL, missing, wrong schema, missing driver, not shuzhi's)."""
 
@@ -683,6 +717,122 @@ class Store:
             "clusters": sorted(sorted(v) for v in grouped.values()),
             "errors": [{"path": e.path, "reason": e.reason} for e in error_rows],
         }
+
+    # -- rectification: last year's problems and known problems ---------------------------------
+    def replace_known_problems(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Store a list of known problems (unit, year, problem, source), replacing the units' earlier
+        lists for the same years; ids follow the sorted rows, so the same list stores the same ids."""
+        with self.engine.begin() as conn:
+            for key in sorted({(r["unit"], r.get("year")) for r in rows}, key=str):
+                unit, year = key
+                cond = known_problems.c.year.is_(None) if year is None else known_problems.c.year == year
+                conn.execute(delete(known_problems).where(known_problems.c.unit == unit, cond))
+            kept = [dict(r._mapping) for r in conn.execute(select(known_problems)).all()]
+            merged = sorted(
+                [{k: v for k, v in r.items() if k != "id"} for r in kept] + [dict(r) for r in rows],
+                key=lambda r: (r["unit"], r.get("year") or 0, r["problem"], r["source"]),
+            )
+            conn.execute(delete(known_problems))
+            if merged:
+                conn.execute(
+                    insert(known_problems),
+                    [
+                        {"id": i, **{k: r.get(k) for k in ("unit", "year", "problem", "source")}}
+                        for i, r in enumerate(merged, 1)
+                    ],
+                )
+
+    def known_problem_rows(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(known_problems).order_by(known_problems.c.id)).all()
+        return [dict(r._mapping) for r in rows]
+
+    def rectification_inputs(self) -> list[dict[str, Any]]:
+        """path, unit and year of every report (sorted by path); texts are read one at a time."""
+        query = select(reports.c.path, reports.c.unit, reports.c.year).order_by(reports.c.path)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query).all()]
+
+    def text_and_sections(self, path: str) -> tuple[str, dict[str, Any]]:
+        """A report's clean text and its stored four parts."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(reports.c.clean_text, reports.c.result).where(reports.c.path == path)
+            ).one()
+        return row.clean_text, json.loads(row.result)["sections"]
+
+    def replace_rectification(
+        self, rows: Sequence[dict[str, Any]], parts: Sequence[dict[str, Any]], conn: Any = None
+    ) -> None:
+        """Replace every report's rectification results (items and whether the part is there)."""
+        if conn is None:
+            with self.engine.begin() as own:
+                self.replace_rectification(rows, parts, own)
+            return
+        conn.execute(delete(rectification))
+        conn.execute(delete(rectification_parts))
+        if rows:
+            conn.execute(insert(rectification), list(rows))
+        if parts:
+            conn.execute(insert(rectification_parts), list(parts))
+
+    def rectification_rows(self, path: str | None = None) -> list[dict[str, Any]]:
+        query = select(rectification).order_by(rectification.c.path, rectification.c.seq)
+        if path is not None:
+            query = query.where(rectification.c.path == path)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query).all()]
+
+    def rectification_part(self, path: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(rectification_parts).where(rectification_parts.c.path == path)).first()
+        return dict(row._mapping) if row else None
+
+    def rescore_all(self, rescore: Callable[[str, dict[str, Any]], tuple[list[str], float]]) -> None:
+        """Every report's flags and score again through ``rescore`` (path, stored result → flags,
+        score), in one transaction: used when corpus evidence changes without a batch."""
+        with self.engine.begin() as conn:
+            for row in conn.execute(select(reports.c.path, reports.c.result)).all():
+                flags, score = rescore(row.path, json.loads(row.result))
+                conn.execute(
+                    update(reports)
+                    .where(reports.c.path == row.path)
+                    .values(flags=json.dumps(list(flags), ensure_ascii=False), score=score)
+                )
+
+    def pair_rows(self) -> list[dict[str, Any]]:
+        """Stored pairs with their passages (sorted), for letters and the summary."""
+        with self.engine.connect() as conn:
+            prs = conn.execute(select(pairs).order_by(pairs.c.id)).all()
+            ps = conn.execute(select(passages).order_by(passages.c.pair_id, passages.c.seq)).all()
+        grouped: dict[int, list[dict[str, Any]]] = {}
+        for q in ps:
+            grouped.setdefault(q.pair_id, []).append(dict(q._mapping))
+        return [
+            dict(p._mapping, shared_typos=json.loads(p.shared_typos), passages=grouped.get(p.id, []))
+            for p in prs
+        ]
+
+    def finding_rows(self, path: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(findings).where(findings.c.path == path).order_by(findings.c.seq)
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def summary_rows(self) -> list[dict[str, Any]]:
+        """path, unit, year, level, score and flags of every report (sorted by path)."""
+        query = select(
+            reports.c.path, reports.c.unit, reports.c.year, reports.c.level, reports.c.score, reports.c.flags
+        ).order_by(reports.c.path)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping, flags=json.loads(r.flags)) for r in conn.execute(query).all()]
+
+    def vote_rows(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [
+                dict(r._mapping) for r in conn.execute(select(votes).order_by(votes.c.unit, votes.c.year))
+            ]
 
 
 def _report_row(r: Record) -> dict[str, Any]:
