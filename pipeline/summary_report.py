@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from pipeline import letters, scoring
@@ -22,9 +23,14 @@ def _cjk_font() -> Any:
     """A font with Chinese glyphs installed on this machine, or None (labels then fall back)."""
     from matplotlib import font_manager
 
+    keys = ("CJK", "Hei", "Song", "WenQuanYi", "Droid Sans Fallback")
     for f in font_manager.fontManager.ttflist:
-        if any(key in f.name for key in ("CJK", "Hei", "Song", "WenQuanYi", "Droid Sans Fallback")):
+        if any(key in f.name for key in keys):
             return font_manager.FontProperties(fname=f.fname)
+    # matplotlib's font cache predates fonts installed later (e.g. by `make sysdeps`): look on disk.
+    for fname in font_manager.findSystemFonts():
+        if any(key.replace(" ", "") in Path(fname).name for key in keys):
+            return font_manager.FontProperties(fname=fname)
     return None
 
 

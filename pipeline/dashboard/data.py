@@ -478,3 +478,42 @@ def plain(text: str) -> str:
     """``text`` shown literally where Streamlit renders Markdown (titles, buttons, captions): every
     Markdown, directive and LaTeX character escaped, so a crafted file name stays a name."""
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+# -- 上年度问题整改 and the review letter --------------------------------------------------------------
+def rectification_table(store: Store, path: str) -> pd.DataFrame:
+    """Each of last year's and the known problems with its status and the passage that decided it."""
+    from pipeline import rectification
+
+    rows = rectification.report_view(store, path)
+    frame = pd.DataFrame(rows, columns=["item", "source", "status", "passage"])
+    frame = frame.rename(columns={"status": "rect_status"})
+    return display.for_display(frame, {"rect_status": "rect_status"})
+
+
+def rectification_part_text(store: Store, path: str) -> str:
+    """Whether the report has a part on last year's rectification, as the report page says it."""
+    from pipeline import rectification
+
+    present = rectification.has_part(store, path)
+    if present is None:
+        return "未核对（数据库中没有该单位上年度的报告或已知问题清单）"
+    return "有" if present else "无（报告没有上年度问题整改情况的部分）"
+
+
+def letter_points(store: Store, path: str) -> list[str]:
+    """The letter's points as last saved by a reviewer, else the ones drafted from the findings."""
+    from pipeline import letters
+
+    review = store.latest_reviews().get(path) or {}
+    return list(review.get("points") or letters.draft_points(store, path))
+
+
+def parse_points(text: str) -> list[str]:
+    """The reviewer's edited points: one per line; a leading number like "1." or "（2）" is dropped."""
+    out = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*(?:[（(]?\d+[)）.、．]|\d+\s)\s*", "", line).strip()
+        if line:
+            out.append(line)
+    return out

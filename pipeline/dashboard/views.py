@@ -18,6 +18,8 @@ from pipeline.dashboard import data
 from pipeline.store import DECISIONS, DEFAULT_URL, Store
 from pipeline.text import one_line
 
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 PAGES = {
     "overview": "pipeline/dashboard/pages/overview.py",
     "report": "pipeline/dashboard/pages/report.py",
@@ -289,21 +291,50 @@ def report_page() -> None:
         "db",
         {"score": float(row["score"]), "flags_list": list(row["flag_list"])},
     )
-    st.subheader("审阅决定")
+    st.subheader("上年度问题整改")
+    st.write("**上年度问题整改情况部分**：" + data.rectification_part_text(store, path))
+    rect = data.rectification_table(store, path)
+    if rect.empty:
+        st.caption("没有可核对的上年度问题或已知问题")
+    else:
+        st.dataframe(rect, hide_index=True, width="stretch")
+    review_form(store, path, view)
+
+
+def review_form(store: Store, path: str, view: data.ReportView) -> None:
+    """The decision, the letter's points (drafted from the findings, editable) and the letter itself."""
+    st.subheader("审阅决定与审阅意见")
+    points = data.letter_points(store, path)
     with st.form("review"):
         decision = st.radio("决定", DECISIONS, horizontal=True)
-        note = st.text_area("意见")
+        edited = st.text_area(
+            "审阅意见要点（每行一条，写入审阅意见书）",
+            "\n".join(f"{n}. {p}" for n, p in enumerate(points, 1)),
+            height=220,
+        )
+        note = st.text_area("备注")
         submitted = st.form_submit_button("保存")
     if submitted:
         reviewer = st.session_state.get("reviewer", "").strip()
         if not reviewer:
             st.error("请先在侧栏填写审阅人")
         else:
-            store.add_review(path, decision, note, reviewer)
+            points = data.parse_points(edited)
+            store.add_review(path, decision, note, reviewer, points=points)
             st.success(f"已保存：{decision}")
             st.cache_data.clear()
-            view = data.report_view(store, path)
-    for r in view.reviews if view else []:
+            view = data.report_view(store, path) or view
+    from pipeline import letters
+
+    latest = view.reviews[0] if view.reviews else {}
+    st.download_button(
+        "下载审阅意见书（.docx）",
+        letters.letter_docx(store, path, points, remark=latest.get("note") or ""),
+        file_name=letters.letter_name(store, path, 1),
+        mime=DOCX_MIME,
+        key="letter-one",
+    )
+    for r in view.reviews:
         st.caption(data.plain(f"{r['decided_at']} {r['reviewer']}：{r['decision']} {r['note']}"))
 
 
@@ -380,6 +411,34 @@ def votes_page() -> None:
         file_name="shuzhi-review.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    letters_and_summary(store)
+
+
+def letters_and_summary(store: Store) -> None:
+    """The paper the round ends in: every review letter in a zip, and the round's summary report."""
+    from pipeline import letters, summary_report
+
+    st.subheader("审阅意见书与专题报告")
+    choice = st.selectbox("审阅意见书范围", ["全部报告", *DECISIONS], key="letters-decision")
+    decision = None if choice == "全部报告" else choice
+    chosen = letters.selected_paths(store, decision)
+    st.caption(f"共 {len(chosen)} 份")
+    if chosen and st.button("生成审阅意见书压缩包", key="letters-make"):
+        st.session_state["letters_zip"] = (choice, letters.letters_zip(store, decision))
+    made = st.session_state.get("letters_zip")
+    if made and made[0] == choice:
+        st.download_button(
+            "下载审阅意见书（.zip）", made[1], file_name="审阅意见书.zip", mime="application/zip"
+        )
+    if st.button("生成审阅情况专题报告", key="summary-make"):
+        st.session_state["summary_docx"] = summary_report.summary_docx(store)
+    if st.session_state.get("summary_docx"):
+        st.download_button(
+            "下载审阅情况专题报告（.docx）",
+            st.session_state["summary_docx"],
+            file_name="审阅情况专题报告.docx",
+            mime=DOCX_MIME,
+        )
 
 
 # -- 上传审阅 ---------------------------------------------------------------------------------------

@@ -44,10 +44,17 @@ def test_report_page_shows_evidence_and_saves_a_decision(app, fresh_db: str) -> 
     assert 'class="wo-collective"' in html and "part-mark" in html
     app.sidebar.text_input(key="reviewer").input("张审阅")
     app.radio[0].set_value("退回修改")
-    app.text_area[0].input("通篇是班子口吻，请以本人身份重写。")
+    drafted = app.text_area[0].value
+    assert drafted.startswith("1. ") and "我" in drafted  # the team-report finding, drafted as point 1
+    app.text_area[0].input(drafted + "\n（2）请补充本人抓基层党建的具体事例。")
+    app.text_area[1].input("通篇是班子口吻，请以本人身份重写。")
     app.button[0].click().run()
     assert not app.exception
-    assert Store(fresh_db).latest_reviews()["2024_city_housing_bureau_team.txt"]["decision"] == "退回修改"
+    review = Store(fresh_db).latest_reviews()["2024_city_housing_bureau_team.txt"]
+    assert review["decision"] == "退回修改"
+    assert review["points"][-1] == "请补充本人抓基层党建的具体事例。"
+    assert not any(p[:1].isdigit() for p in review["points"])  # the numbers are the letter's, not the text's
+    assert [d.label for d in app.get("download_button")] == ["下载审阅意见书（.docx）"]
     # A restart (a new session) sees the decision in the overview.
     again = streamlit_testing.AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     again.run()
@@ -79,6 +86,32 @@ def test_votes_page(app) -> None:
     assert not app.exception
     frame = app.dataframe[0].value
     assert {"排名", "单位", "文本得分", "测评得分", "综合得分"} <= set(frame.columns)
+
+
+def test_report_page_shows_last_years_problems(app) -> None:
+    app.session_state["report_path"] = "2024_university_chem_college_repeat.txt"
+    app.switch_page(PAGES.format("report")).run()
+    assert not app.exception
+    table = next(d.value for d in app.dataframe if "整改情况" in d.value.columns)
+    assert {"问题", "来源", "整改情况", "相关段落"} <= set(table.columns)
+    assert set(table["整改情况"]) <= {"已说明整改", "再次出现（未整改）", "未提及"}
+    assert len(table) >= 2
+
+
+def test_votes_page_writes_letters_and_summary(app) -> None:
+    import io
+    import zipfile
+
+    app.switch_page(PAGES.format("votes")).run()
+    next(b for b in app.button if b.label == "生成审阅意见书压缩包").click().run()
+    next(b for b in app.button if b.label == "生成审阅情况专题报告").click().run()
+    assert not app.exception
+    labels = [d.label for d in app.get("download_button")]
+    assert "下载审阅意见书（.zip）" in labels and "下载审阅情况专题报告（.docx）" in labels
+    made = app.session_state["letters_zip"][1]
+    with zipfile.ZipFile(io.BytesIO(made)) as zf:
+        assert len(zf.namelist()) == 17 and all(n.endswith("_审阅意见.docx") for n in zf.namelist())
+    assert app.session_state["summary_docx"][:2] == b"PK"
 
 
 def test_upload_page_without_files(app) -> None:

@@ -153,8 +153,40 @@ def test_votes_and_upload_pages(server: str, page) -> None:
         assert english not in body
 
 
+def test_rectification_and_letter_form(server: str, page) -> None:
+    page.goto(f"{server}/report?report=2024_university_chem_college_repeat.txt")
+    _wait_for_app(page, "报告详情")
+    page.get_by_text("上年度问题整改").first.wait_for(timeout=60_000)
+    page.get_by_text("下载审阅意见书（.docx）").first.wait_for(timeout=60_000)
+    body = page.inner_text("body")
+    assert "审阅意见要点" in body and "上年度问题整改情况部分" in body
+    page.locator("h3", has_text="上年度问题整改").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "rectification.png"))
+
+
+def test_letters_and_summary_buttons(server: str, page) -> None:
+    page.goto(server + "/votes")
+    _wait_for_app(page, "测评与汇总")
+    page.get_by_text("生成审阅意见书压缩包").first.click()
+    page.get_by_text("下载审阅意见书（.zip）").first.wait_for(timeout=60_000)
+    page.get_by_text("生成审阅情况专题报告").first.click()
+    page.get_by_text("下载审阅情况专题报告（.docx）").first.wait_for(timeout=120_000)
+    page.screenshot(path=str(ARTIFACTS / "letters.png"), full_page=True)
+    with page.expect_download(timeout=60_000) as got:
+        page.get_by_text("下载审阅意见书（.zip）").first.click()
+    assert got.value.suggested_filename == "审阅意见书.zip"
+
+
 @pytest.mark.parametrize(
-    "path", ["", "/report?report=2024_city_housing_bureau_team.txt", "/copies", "/votes"]
+    "path",
+    [
+        "",
+        "/report?report=2024_city_housing_bureau_team.txt",
+        "/report?report=2024_university_chem_college_repeat.txt",
+        "/copies",
+        "/votes",
+    ],
 )
 def test_no_english_chrome(server: str, page, path: str) -> None:
     page.goto(server + path)
