@@ -149,3 +149,48 @@ def test_matching_gate_on_the_teams_pairs() -> None:
 )
 def test_similarity_separates_reworded_from_different(problem: str, passage: str, same: bool) -> None:
     assert (rectification.similarity(problem, passage) >= rectification.MATCH_THRESHOLD) is same
+
+
+LAST_YEAR_ITEMS = [
+    "一是村级党组织书记队伍老化，45岁以下的书记只有3人，后备力量不足。",
+    "二是“三会一课”记录不规范，部分支部存在补记录、记录雷同的情况。",
+    "三是流动党员管理松散，外出务工党员参加组织生活的次数偏少。",
+    "四是村集体经济薄弱，有5个村年收入不足10万元。",
+]
+HEAD = "一、履行职责情况\n我坚持把抓党建作为最大政绩，全年主持召开党委会专题研究党建工作12次，到村支部调研26次。\n"
+TAIL = (
+    "二、工作推进情况\n全镇新发展党员11名，建成党群服务中心2处。\n"
+    "三、存在的问题及原因\n一是党建与乡村振兴结合不够紧，部分支部抓产业的办法不多。\n"
+    "原因在于：我在统筹谋划上用力不够。\n四、下一步打算\n我将每季度组织一次支部书记轮训。\n"
+)
+
+
+def _statuses(part: str) -> list[str]:
+    from pipeline.ingest import load_bytes
+    from pipeline.report import analyze_document
+
+    doc = load_bytes(("水口镇党委书记2024年度抓基层党建工作述职报告\n" + HEAD + part + "\n" + TAIL).encode(), "r.txt")
+    sections = analyze_document(doc, SETTINGS)["sections"]
+    items = [rectification.Item(t, rectification.LAST_YEAR, "2023.txt") for t in LAST_YEAR_ITEMS]
+    return [m.status for m in rectification.check(doc.text, sections, items, SETTINGS)]
+
+
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [
+        # The answer to the first problem shares few words with it (老化 → 平均年龄下降, 后备力量 → 后备干部).
+        (
+            "针对去年述职时查摆的问题，我逐项抓整改：一是选优配强村党组织带头人，从返乡大学生和致富能手中"
+            "选拔35岁左右的后备干部18名，新任村党支部书记4名，平均年龄下降6岁；二是规范组织生活，全镇统一"
+            "使用组织生活电子台账，我每季度抽查一次“三会一课”记录，纠正补记录问题7起。",
+            ["answered", "answered", "not_mentioned", "not_mentioned"],
+        ),
+        # A part that only says the problems were put on a ledger answers none of them.
+        (
+            "对上年度述职查摆的4个问题，我逐项建立整改台账，明确责任人和完成时限，每月调度一次进展。",
+            ["not_mentioned"] * 4,
+        ),
+    ],
+)
+def test_the_rectification_part_answers_reworded_problems_one_to_one(part: str, expected: list[str]) -> None:
+    assert _statuses(part) == expected
