@@ -32,7 +32,7 @@ from pipeline.settings import Settings
 from pipeline.similarity import Item, detect_core, own_names, params_of, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
-from pipeline.store import Record, Store, fingerprint_arrays
+from pipeline.store import Record, Store, fingerprint_arrays, text_verdict
 from pipeline.text import one_line
 from pipeline.work import Failed, isolated_map
 
@@ -470,8 +470,9 @@ def rescorer(extra: dict[str, set[str]]) -> Callable[[str, dict[str, Any]], tupl
     """(path, stored result) → flags and score, with the corpus-level flags ``extra`` added."""
 
     def rescore(path: str, stored: dict[str, Any]) -> tuple[list[str], float]:
+        own_flags, _ = text_verdict(stored)
         card = scoring.score(
-            set(stored["flags"]) | extra.get(path, set()),
+            set(own_flags) | extra.get(path, set()),
             missing_parts=len(stored["sections"]["missing"]),
             typos=sum(1 for t in stored["typos"] if t["kind"] == "typo"),
             unanswered=sum(1 for f in stored["findings"] if f["kind"] == "unanswered_problem"),

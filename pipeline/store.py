@@ -560,13 +560,7 @@ class Store:
         with self.engine.begin() as conn:
             self._write_similarity(conn, ordered, rings)
             if rescore is not None:
-                for row in conn.execute(select(reports.c.path, reports.c.result)).all():
-                    flags, score = rescore(row.path, json.loads(row.result))
-                    conn.execute(
-                        update(reports)
-                        .where(reports.c.path == row.path)
-                        .values(flags=json.dumps(list(flags), ensure_ascii=False), score=score)
-                    )
+                _rescore_rows(conn, rescore)
             self.set_meta("similarity_pending", "0", conn)
 
     def report_years(self) -> dict[str, int | None]:
@@ -792,13 +786,7 @@ class Store:
         """Every report's flags and score again through ``rescore`` (path, stored result → flags,
         score), in one transaction: used when corpus evidence changes without a batch."""
         with self.engine.begin() as conn:
-            for row in conn.execute(select(reports.c.path, reports.c.result)).all():
-                flags, score = rescore(row.path, json.loads(row.result))
-                conn.execute(
-                    update(reports)
-                    .where(reports.c.path == row.path)
-                    .values(flags=json.dumps(list(flags), ensure_ascii=False), score=score)
-                )
+            _rescore_rows(conn, rescore)
 
     def pair_rows(self) -> list[dict[str, Any]]:
         """Stored pairs with their passages (sorted), for letters and the summary."""
@@ -872,3 +860,32 @@ def _report_row(r: Record) -> dict[str, Any]:
 
 def fingerprint_arrays(hashes: bytes, positions: bytes) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(hashes, dtype=np.uint64).copy(), np.frombuffer(positions, dtype=np.int32).copy()
+
+
+def text_verdict(result: dict[str, Any]) -> tuple[list[str], float]:
+    """The flags and score a report has from its own text (before corpus evidence was added)."""
+    return list(result.get("text_flags", result["flags"])), float(result.get("text_score", result["score"]))
+
+
+def with_verdict(result: dict[str, Any], flags: Sequence[str], score: float) -> dict[str, Any]:
+    """The stored result with its final flags and score (corpus evidence included), the text's own
+    verdict kept beside them as ``text_flags`` / ``text_score`` so a later rescore starts from it."""
+    own_flags, own_score = text_verdict(result)
+    return dict(result, flags=list(flags), score=score, text_flags=own_flags, text_score=own_score)
+
+
+def _rescore_rows(conn: Any, rescore: Callable[[str, dict[str, Any]], tuple[list[str], float]]) -> None:
+    """Every report's flags and score through ``rescore``, written to its columns and to its stored
+    result alike, so no stale verdict is left anywhere."""
+    for row in conn.execute(select(reports.c.path, reports.c.result)).all():
+        result = json.loads(row.result)
+        flags, score = rescore(row.path, result)
+        conn.execute(
+            update(reports)
+            .where(reports.c.path == row.path)
+            .values(
+                flags=json.dumps(list(flags), ensure_ascii=False),
+                score=score,
+                result=json.dumps(with_verdict(result, flags, score), ensure_ascii=False, sort_keys=True),
+            )
+        )

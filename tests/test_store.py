@@ -75,3 +75,37 @@ def test_review_points_round_trip(tmp_path: Path) -> None:
     store.add_review("a.txt", "通过", "", "张审阅")
     assert store.latest_reviews()["a.txt"]["points"] is None
     assert json.loads(store.report("a.txt")["flags"]) == []
+
+
+def test_stored_result_carries_the_verdict_shown(tmp_path: Path) -> None:
+    """The score and flags in each stored result are the ones in its columns, and when the copy
+    evidence goes away the flag leaves both (the text's own verdict is kept beside them)."""
+    import json
+    import shutil
+
+    from pipeline.batch import run_batch
+    from tests.conftest import SAMPLES
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for name in ("2024_district_agri_bureau_copy_a.txt", "2024_district_water_bureau_copy_b.txt"):
+        shutil.copy(SAMPLES / name, root / name)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+
+    def stored() -> dict[str, tuple]:
+        with sqlite3.connect(tmp_path / "s.db") as conn:
+            rows = conn.execute("select path, score, flags, result from reports").fetchall()
+        out = {}
+        for path, score, flags, result in rows:
+            r = json.loads(result)
+            assert (r["score"], sorted(r["flags"])) == (score, sorted(json.loads(flags)))
+            out[path] = (score, r["flags"], r["text_flags"], r["text_score"])
+        return out
+
+    run_batch(root, url, workers=1, progress=False)
+    first = stored()
+    assert all("copied" in v[1] and "copied" not in v[2] and v[0] < v[3] for v in first.values())
+    (root / "2024_district_water_bureau_copy_b.txt").unlink()
+    run_batch(root, url, workers=1, progress=False)
+    score, flags, text_flags, text_score = stored()["2024_district_agri_bureau_copy_a.txt"]
+    assert "copied" not in flags and flags == text_flags and score == text_score
