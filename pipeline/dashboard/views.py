@@ -458,25 +458,31 @@ def upload_page() -> None:
     from pipeline.settings import Settings
 
     settings = Settings()
-    for n, uploaded in enumerate(files):
-        st.header(data.plain(uploaded.name))
+    read: list[tuple[str, object, dict, dict]] = []
+    for uploaded in files:
         raw = uploaded.getvalue()  # read in memory; never written to disk or executed
         try:
             doc = load_bytes(raw, uploaded.name, settings)
         except ShuzhiError as exc:
+            st.header(data.plain(uploaded.name))
             st.error(data.plain(one_line(str(exc))))
             continue
         result = analyze_document(doc, settings)
         ingest = doc.to_clean_json()
         ingest.pop("text")
         ingest["encoding"] = doc.encoding
-        linked: list[dict] = []
         if save:
             store, url, _ = store_and_version()
             _save_upload(store, uploaded.name, raw, doc, result, ingest, settings)
-            similarity_over_store(store, settings, None)
-            st.cache_data.clear()
-            view = data.report_view(store, f"upload/{uploaded.name}")
+        read.append((uploaded.name, doc, result, ingest))
+    if save and read:
+        similarity_over_store(store, settings, None)  # once for all the files, not once per file
+        st.cache_data.clear()
+    for n, (name, doc, result, ingest) in enumerate(read):
+        st.header(data.plain(name))
+        linked: list[dict] = []
+        if save:
+            view = data.report_view(store, f"upload/{name}")
             linked = view.pairs if view else []
             st.success("已保存并比对")
         render_report(doc.text, result, ingest, linked, f"upload{n}")

@@ -7,6 +7,7 @@ to artifacts/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -37,13 +38,14 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(dashboard_db: str):
+@contextlib.contextmanager
+def _serve(db: str):
+    """`streamlit run app.py` on a free loopback port against ``db``; yields its URL."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
     port = _port()
-    env = dict(os.environ, SHUZHI_DB=dashboard_db, SHUZHI_QUIET="1")
+    env = dict(os.environ, SHUZHI_DB=db, SHUZHI_QUIET="1")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -66,19 +68,26 @@ def server(dashboard_db: str):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("streamlit did not start within 30 s")
+        yield url
+    finally:
         proc.terminate()
-        pytest.fail("streamlit did not start within 30 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(dashboard_db: str):
+    with _serve(dashboard_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +204,25 @@ def test_no_english_chrome(server: str, page, path: str) -> None:
     body = page.inner_text("body")
     for english in ("Deploy", "None", "Skip to main content", "Rerun"):
         assert english not in body
+
+
+def test_uploads_saved_and_compared_once(fresh_db: str, page, tmp_path: Path) -> None:
+    """Two uploaded files that copy each other: both saved, compared with each other and the corpus."""
+    from pipeline.store import Store
+    from tests.conftest import SAMPLES
+
+    names = ["2024_district_agri_bureau_copy_a.txt", "2024_district_water_bureau_copy_b.txt"]
+    for name in names:
+        (tmp_path / f"up_{name}").write_bytes((SAMPLES / name).read_bytes())
+    with _serve(fresh_db) as url:
+        page.goto(url + "/upload")
+        _wait_for_app(page, "上传审阅")
+        page.get_by_text("保存到数据库，并与已有报告比对").first.click()
+        page.locator('input[type="file"]').first.set_input_files([str(tmp_path / f"up_{n}") for n in names])
+        page.get_by_text("已保存并比对").nth(1).wait_for(timeout=180_000)
+        page.screenshot(path=str(ARTIFACTS / "upload-saved.png"))
+    store = Store(fresh_db)
+    saved = {f"upload/up_{n}" for n in names}
+    assert saved <= set(store.stored_reports())
+    partners = {(p["a"], p["b"]) for p in store.pair_rows()}
+    assert tuple(sorted(saved)) in partners
