@@ -808,6 +808,93 @@ class Store:
             ).all()
         return [dict(r._mapping) for r in rows]
 
+    # -- queries the dashboard reads ---------------------------------------------------------------
+    def data_version(self) -> tuple[int, int, int, int]:
+        """Changes whenever a batch, a decision or a vote import writes: a key for cached queries."""
+        with self.engine.connect() as conn:
+            return (
+                int(conn.execute(select(func.coalesce(func.max(runs.c.id), 0))).scalar_one()),
+                int(conn.execute(select(func.coalesce(func.max(reviews.c.id), 0))).scalar_one()),
+                int(conn.execute(select(func.count()).select_from(votes)).scalar_one()),
+                int(conn.execute(select(func.count()).select_from(reports)).scalar_one()),
+            )
+
+    def overview_rows(self) -> list[dict[str, Any]]:
+        """The overview's columns of every report (sorted by path), JSON columns decoded, with the
+        highest share of the report found in any pair as ``max_copy_ratio``."""
+        columns = ("path", "unit", "level", "year", "author", "genre", "score", "personal")
+        columns += ("personal_share", "achievement_share", "missing", "flags")
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*(reports.c[c] for c in columns)).order_by(reports.c.path)).all()
+            ratios = conn.execute(
+                select(pairs.c.a, pairs.c.b, pairs.c.copy_ratio_a, pairs.c.copy_ratio_b)
+            ).all()
+        top: dict[str, float] = {}
+        for a, b, ra, rb in ratios:
+            top[a] = max(top.get(a, 0.0), ra)
+            top[b] = max(top.get(b, 0.0), rb)
+        return [
+            dict(
+                r._mapping,
+                flags=json.loads(r.flags),
+                missing=json.loads(r.missing),
+                max_copy_ratio=top.get(r.path, 0.0),
+            )
+            for r in rows
+        ]
+
+    def pairs_by_evidence(self, path: str | None = None) -> list[dict[str, Any]]:
+        """Stored pairs, strongest evidence first (those of ``path`` only when given)."""
+        query = select(pairs)
+        if path is not None:
+            query = query.where((pairs.c.a == path) | (pairs.c.b == path))
+        query = query.order_by(pairs.c.evidence.desc(), pairs.c.a, pairs.c.b, pairs.c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [dict(p._mapping, shared_typos=json.loads(p.shared_typos)) for p in rows]
+
+    def passages_of(self, pair_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        """Each pair's aligned passages in order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(passages)
+                .where(passages.c.pair_id.in_(list(pair_ids)))
+                .order_by(passages.c.pair_id, passages.c.seq)
+            ).all()
+        out: dict[int, list[dict[str, Any]]] = {}
+        for q in rows:
+            out.setdefault(q.pair_id, []).append(dict(q._mapping))
+        return out
+
+    def pair(self, pair_id: int) -> dict[str, Any] | None:
+        """One pair with its passages, or None."""
+        with self.engine.connect() as conn:
+            p = conn.execute(select(pairs).where(pairs.c.id == pair_id)).first()
+        if p is None:
+            return None
+        return dict(
+            p._mapping,
+            shared_typos=json.loads(p.shared_typos),
+            passages=self.passages_of([pair_id]).get(pair_id, []),
+        )
+
+    def reviews_of(self, path: str) -> list[dict[str, Any]]:
+        """A report's decisions, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(reviews).where(reviews.c.path == path).order_by(reviews.c.id.desc())
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def rings(self) -> list[list[str]]:
+        """The copy rings: each a sorted list of paths."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(clusters).order_by(clusters.c.cluster, clusters.c.path)).all()
+        grouped: dict[int, list[str]] = {}
+        for r in rows:
+            grouped.setdefault(r.cluster, []).append(r.path)
+        return [grouped[k] for k in sorted(grouped)]
+
     def summary_rows(self) -> list[dict[str, Any]]:
         """path, unit, year, level, score and flags of every report (sorted by path)."""
         query = select(

@@ -109,3 +109,17 @@ def test_stored_result_carries_the_verdict_shown(tmp_path: Path) -> None:
     run_batch(root, url, workers=1, progress=False)
     score, flags, text_flags, text_score = stored()["2024_district_agri_bureau_copy_a.txt"]
     assert "copied" not in flags and flags == text_flags and score == text_score
+
+
+def test_only_the_store_speaks_sql() -> None:
+    """Storage has one owner: no other module imports SQLAlchemy or opens the store's engine."""
+    import re
+
+    from tests.conftest import ROOT
+
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in sorted((ROOT / "pipeline").rglob("*.py"))
+        if p.name != "store.py" and re.search(r"\bsqlalchemy\b|\.engine\.(connect|begin)\(", p.read_text("utf-8"))
+    ]
+    assert offenders == []

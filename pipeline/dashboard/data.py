@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
 
 from pipeline import display
-from pipeline.store import Store, clusters, pairs, passages, reports, reviews, runs, votes
+from pipeline.store import Store
 
 UNREVIEWED = "未审阅"
 # Display names come from lexicons/display_names.txt (one table for the dashboard and the CLI).
@@ -65,61 +64,30 @@ LAYERS = {
 
 def data_version(store: Store) -> tuple[int, int, int, int]:
     """Changes whenever a batch, a decision or a vote import writes: the key of every cached query."""
-    with store.engine.connect() as conn:
-        return (
-            int(conn.execute(select(func.coalesce(func.max(runs.c.id), 0))).scalar_one()),
-            int(conn.execute(select(func.coalesce(func.max(reviews.c.id), 0))).scalar_one()),
-            int(conn.execute(select(func.count()).select_from(votes)).scalar_one()),
-            int(conn.execute(select(func.count()).select_from(reports)).scalar_one()),
-        )
+    return store.data_version()
 
 
 def overview(store: Store) -> pd.DataFrame:
     """One row per report with every figure the overview table shows."""
     latest = store.latest_reviews()
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(
-                reports.c.path,
-                reports.c.unit,
-                reports.c.level,
-                reports.c.year,
-                reports.c.author,
-                reports.c.genre,
-                reports.c.score,
-                reports.c.personal,
-                reports.c.personal_share,
-                reports.c.achievement_share,
-                reports.c.missing,
-                reports.c.flags,
-            ).order_by(reports.c.path)
-        ).all()
-        ratio_rows = conn.execute(
-            select(pairs.c.a, pairs.c.b, pairs.c.copy_ratio_a, pairs.c.copy_ratio_b)
-        ).all()
-    max_ratio: dict[str, float] = {}
-    for a, b, ra, rb in ratio_rows:
-        max_ratio[a] = max(max_ratio.get(a, 0.0), ra)
-        max_ratio[b] = max(max_ratio.get(b, 0.0), rb)
     out = []
-    for r in rows:
-        flags = json.loads(r.flags)
-        missing = json.loads(r.missing)
-        review = latest.get(r.path)
+    for r in store.overview_rows():
+        flags, missing = r["flags"], r["missing"]
+        review = latest.get(r["path"])
         out.append(
             {
-                "path": r.path,
-                "unit": r.unit or "",
-                "level": r.level or "",
-                "year": r.year,
-                "author": r.author or "",
-                "genre": r.genre,
-                "score": r.score,
-                "personal": r.personal,
-                "personal_share": round(r.personal_share, 3),
-                "achievement_share": round(r.achievement_share, 3),
+                "path": r["path"],
+                "unit": r["unit"] or "",
+                "level": r["level"] or "",
+                "year": r["year"],
+                "author": r["author"] or "",
+                "genre": r["genre"],
+                "score": r["score"],
+                "personal": r["personal"],
+                "personal_share": round(r["personal_share"], 3),
+                "achievement_share": round(r["achievement_share"], 3),
                 "missing": "、".join(PART_NAMES[m] for m in missing),
-                "max_copy_ratio": round(max_ratio.get(r.path, 0.0), 3),
+                "max_copy_ratio": round(r["max_copy_ratio"], 3),
                 "flags": "、".join(display.name("flag", f) for f in flags),
                 "flag_list": flags,
                 "status": review["decision"] if review else UNREVIEWED,
@@ -222,34 +190,22 @@ def report_view(store: Store, path: str) -> ReportView | None:
     row = store.report(path)
     if row is None:
         return None
-    with store.engine.connect() as conn:
-        pair_rows = conn.execute(
-            select(pairs)
-            .where((pairs.c.a == path) | (pairs.c.b == path))
-            .order_by(pairs.c.evidence.desc(), pairs.c.id)
-        ).all()
-        passage_rows = conn.execute(
-            select(passages)
-            .where(passages.c.pair_id.in_([p.id for p in pair_rows]))
-            .order_by(passages.c.pair_id, passages.c.seq)
-        ).all()
-        review_rows = conn.execute(
-            select(reviews).where(reviews.c.path == path).order_by(reviews.c.id.desc())
-        ).all()
-    by_pair: dict[int, list[Any]] = {}
-    for q in passage_rows:
-        by_pair.setdefault(q.pair_id, []).append(q)
+    pair_rows = store.pairs_by_evidence(path)
+    by_pair = store.passages_of([p["id"] for p in pair_rows])
     linked = []
     for p in pair_rows:
-        mine_is_a = p.a == path
-        spans = [(q.a_start, q.a_end) if mine_is_a else (q.b_start, q.b_end) for q in by_pair.get(p.id, [])]
+        mine_is_a = p["a"] == path
+        spans = [
+            (q["a_start"], q["a_end"]) if mine_is_a else (q["b_start"], q["b_end"])
+            for q in by_pair.get(p["id"], [])
+        ]
         linked.append(
             {
-                "id": p.id,
-                "other": p.b if mine_is_a else p.a,
-                "kind": p.kind,
-                "ratio": p.copy_ratio_a if mine_is_a else p.copy_ratio_b,
-                "shared_typos": json.loads(p.shared_typos),
+                "id": p["id"],
+                "other": p["b"] if mine_is_a else p["a"],
+                "kind": p["kind"],
+                "ratio": p["copy_ratio_a"] if mine_is_a else p["copy_ratio_b"],
+                "shared_typos": p["shared_typos"],
                 "spans": spans,
             }
         )
@@ -260,7 +216,7 @@ def report_view(store: Store, path: str) -> ReportView | None:
         ingest=json.loads(row["ingest"]),
         row=row,
         pairs=linked,
-        reviews=[dict(r._mapping) for r in review_rows],
+        reviews=store.reviews_of(path),
     )
 
 
@@ -367,21 +323,19 @@ def legend_html() -> str:
 
 # -- copies -----------------------------------------------------------------------------------------
 def pair_table(store: Store) -> pd.DataFrame:
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(pairs).order_by(pairs.c.evidence.desc(), pairs.c.a, pairs.c.b)).all()
     return pd.DataFrame(
         [
             {
-                "id": p.id,
-                "a": p.a,
-                "b": p.b,
-                "kind": p.kind,
-                "evidence": p.evidence,
-                "copy_ratio_a": round(p.copy_ratio_a, 3),
-                "copy_ratio_b": round(p.copy_ratio_b, 3),
-                "shared_typos": "、".join(json.loads(p.shared_typos)),
+                "id": p["id"],
+                "a": p["a"],
+                "b": p["b"],
+                "kind": p["kind"],
+                "evidence": p["evidence"],
+                "copy_ratio_a": round(p["copy_ratio_a"], 3),
+                "copy_ratio_b": round(p["copy_ratio_b"], 3),
+                "shared_typos": "、".join(p["shared_typos"]),
             }
-            for p in rows
+            for p in store.pairs_by_evidence()
         ],
         columns=["id", "a", "b", "kind", "evidence", "copy_ratio_a", "copy_ratio_b", "shared_typos"],
     )
@@ -389,39 +343,31 @@ def pair_table(store: Store) -> pd.DataFrame:
 
 def side_by_side(store: Store, pair_id: int) -> tuple[str, str, dict[str, Any]] | None:
     """Both texts as HTML with the aligned passages (numbered alike) and shared typos marked."""
-    with store.engine.connect() as conn:
-        p = conn.execute(select(pairs).where(pairs.c.id == pair_id)).first()
-        if p is None:
-            return None
-        qs = conn.execute(
-            select(passages).where(passages.c.pair_id == pair_id).order_by(passages.c.seq)
-        ).all()
-    text_a = (store.report(p.a) or {}).get("clean_text", "")
-    text_b = (store.report(p.b) or {}).get("clean_text", "")
-    typos = set(json.loads(p.shared_typos))
-    layers_a = [Layer(q.a_start, q.a_end, "copied", f"段落{k + 1}") for k, q in enumerate(qs)]
-    layers_b = [Layer(q.b_start, q.b_end, "copied", f"段落{k + 1}") for k, q in enumerate(qs)]
+    p = store.pair(pair_id)
+    if p is None:
+        return None
+    qs = p.pop("passages")
+    text_a = (store.report(p["a"]) or {}).get("clean_text", "")
+    text_b = (store.report(p["b"]) or {}).get("clean_text", "")
+    typos = set(p["shared_typos"])
+    layers_a = [Layer(q["a_start"], q["a_end"], "copied", f"段落{k + 1}") for k, q in enumerate(qs)]
+    layers_b = [Layer(q["b_start"], q["b_end"], "copied", f"段落{k + 1}") for k, q in enumerate(qs)]
     for t in typos:
         for layers, text in ((layers_a, text_a), (layers_b, text_b)):
             start = text.find(t)
             while start >= 0:
                 layers.append(Layer(start, start + len(t), "typo", f"共同错字：{t}"))
                 start = text.find(t, start + 1)
-    marks_a = [(q.a_start, f"段落{k + 1}") for k, q in enumerate(qs)]
-    marks_b = [(q.b_start, f"段落{k + 1}") for k, q in enumerate(qs)]
-    info = dict(p._mapping)
+    marks_a = [(q["a_start"], f"段落{k + 1}") for k, q in enumerate(qs)]
+    marks_b = [(q["b_start"], f"段落{k + 1}") for k, q in enumerate(qs)]
+    info = dict(p)
     info["shared_typos"] = sorted(typos)
     info["passages"] = len(qs)
     return highlight(text_a, layers_a, marks_a), highlight(text_b, layers_b, marks_b), info
 
 
 def rings(store: Store) -> list[list[str]]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(clusters).order_by(clusters.c.cluster, clusters.c.path)).all()
-    grouped: dict[int, list[str]] = {}
-    for r in rows:
-        grouped.setdefault(r.cluster, []).append(r.path)
-    return [grouped[k] for k in sorted(grouped)]
+    return store.rings()
 
 
 def rings_dot(store: Store) -> str:
@@ -455,10 +401,11 @@ def votes_summary(store: Store) -> pd.DataFrame:
         .reset_index()
         .rename(columns={"score": "text_score"})
     )
-    with store.engine.connect() as conn:
-        vote_rows = conn.execute(select(votes).order_by(votes.c.unit, votes.c.year)).all()
     vote_frame = pd.DataFrame(
-        [{"unit": v.unit, "year": v.year, "vote_score": v.score, "valid_votes": v.valid} for v in vote_rows],
+        [
+            {"unit": v["unit"], "year": v["year"], "vote_score": v["score"], "valid_votes": v["valid"]}
+            for v in store.vote_rows()
+        ],
         columns=["unit", "year", "vote_score", "valid_votes"],
     )
     merged = text.merge(vote_frame, on=["unit", "year"], how="left")
