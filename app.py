@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pipeline.dashboard.views import CHROME_CSS, PAGES, sidebar
+from pipeline.dashboard.widgets import CHROME_CSS, PAGES, sidebar
 
 st.set_page_config(page_title="述职报告审阅", layout="wide")
 st.markdown(CHROME_CSS, unsafe_allow_html=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dashboard import data
+from pipeline.dashboard import data, highlight
 from pipeline.store import Store
 
 
@@ -35,13 +35,13 @@ def test_filters_and_sorting(dashboard_db: str) -> None:
         pytest.param("<b>我</b>", [], "&lt;b&gt;我&lt;/b&gt;", id="escaped"),
         pytest.param(
             "我主持",
-            [data.Layer(0, 1, "wo-personal", "本人")],
+            [highlight.Layer(0, 1, "wo-personal", "本人")],
             '<span class="wo-personal" title="本人">我</span>主持',
             id="layer",
         ),
         pytest.param(
             "甲乙丙",
-            [data.Layer(0, 2, "a"), data.Layer(1, 3, "b")],
+            [highlight.Layer(0, 2, "a"), highlight.Layer(1, 3, "b")],
             '<span class="a" title="">甲</span><span class="a b" title="">乙</span><span class="b" title="">丙</span>',
             id="overlap",
         ),
@@ -49,13 +49,13 @@ def test_filters_and_sorting(dashboard_db: str) -> None:
     ],
 )
 def test_highlight(text: str, layers: list, expected: str) -> None:
-    assert data.highlight(text, layers) == expected
+    assert highlight.highlight(text, layers) == expected
 
 
 def test_hostile_report_is_text(dashboard_db: str) -> None:
     view = data.report_view(Store(dashboard_db), "2024_markup_test.txt")
-    html = data.highlight(
-        view.text, data.report_layers(view.result, view.pairs), data.part_markers(view.result)
+    html = highlight.highlight(
+        view.text, highlight.report_layers(view.result, view.pairs), highlight.part_markers(view.result)
     )
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "onerror=" in html.replace("&quot;", '"')
@@ -64,9 +64,9 @@ def test_hostile_report_is_text(dashboard_db: str) -> None:
 def test_report_view_links_copies(dashboard_db: str) -> None:
     view = data.report_view(Store(dashboard_db), "2024_district_water_bureau_copy_b.txt")
     assert view.pairs and view.pairs[0]["other"] == "2024_district_agri_bureau_copy_a.txt"
-    layers = data.report_layers(view.result, view.pairs)
+    layers = highlight.report_layers(view.result, view.pairs)
     assert any(layer.css == "copied" for layer in layers) and any(layer.css == "typo" for layer in layers)
-    marks = [name for _, name in data.part_markers(view.result)]
+    marks = [name for _, name in highlight.part_markers(view.result)]
     assert marks[:2] == ["履职情况", "工作推进"]
 
 
