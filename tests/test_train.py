@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.sentence_model import LABELS, load_model
 from pipeline.settings import DEFAULT_MODEL_DIR
-from pipeline.train import HELDOUT_TSV, LABELS, load_model, read_tsv, segment_for_model, train
+from pipeline.train import HELDOUT_TSV, read_tsv, segment_for_model, train
 
 
 def test_committed_model_on_heldout_sentences() -> None:
@@ -54,7 +55,7 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
 def test_fast_model_equals_sklearn_pipeline() -> None:
     import numpy as np
 
-    from pipeline.train import FastModel
+    from pipeline.sentence_model import FastModel
 
     model = load_model(DEFAULT_MODEL_DIR)["model"]
     texts, _ = read_tsv(HELDOUT_TSV)
@@ -63,3 +64,20 @@ def test_fast_model_equals_sklearn_pipeline() -> None:
     fast = FastModel(model).predict_proba(inputs)
     assert list(FastModel(model).classes_) == list(model.classes_)
     assert np.abs(slow - fast).max() < 1e-9
+
+
+def test_analysis_never_imports_the_training_command() -> None:
+    """The analyzers read the model through pipeline.sentence_model; ``shuzhi train`` stays out."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pipeline.ingest import load_bytes\n"
+        "from pipeline.report import analyze_document\n"
+        "doc = load_bytes('一、履行职责情况\\n我主持召开会议12次。\\n三、存在的问题\\n学习不够。'.encode(), 'a.txt')\n"
+        "analyze_document(doc)\n"
+        "print('pipeline.train' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

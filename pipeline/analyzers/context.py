@@ -16,9 +16,9 @@ from pipeline.analyzers.headings import heading_parts
 from pipeline.document import Document
 from pipeline.lexicons import compile_patterns, read_groups
 from pipeline.nlp import Parsed, Sentence, parse
+from pipeline.sentence_model import LABELS, FastModel, load_model, model_input
 from pipeline.settings import Settings
 from pipeline.text import is_heading
-from pipeline.train import LABELS, FastModel, load_model, model_input
 
 
 @dataclass(frozen=True)
