@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.analyzers.context import Context
-from pipeline.analyzers.sections import PERSONAL_WO, SectionsResult
+from pipeline.analyzers.sections import SectionsResult
 from pipeline.findings import Finding
 
 ONE_THIRD = 1 / 3
@@ -67,7 +67,7 @@ def analyze(ctx: Context, sections: SectionsResult) -> BalanceResult:
             if (
                 not duty_headed
                 and duty_account + length <= total * ONE_THIRD
-                and PERSONAL_WO.search(ctx.text[s.start : s.end])
+                and ctx.says_i(s.start, s.end)
             ):
                 duty_account += length
                 continue

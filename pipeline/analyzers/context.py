@@ -8,6 +8,7 @@ model) are loaded once per process by ``resources()``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -91,6 +92,19 @@ class Context:
 
     def tokens_of(self, s: Sentence) -> list[str]:
         return [t.text for t in self.parsed.tokens[s.first_token : s.last_token]]
+
+    @cached_property
+    def personal_wo(self) -> list[int]:
+        """Offsets of every 我 that is the writer himself. Decided in one place for every analyzer:
+        first_person.classify_wo with lexicons/first_person.txt (我县, 我街道, 我们, 自我 … are not)."""
+        from pipeline.analyzers.first_person import classify_wo  # first_person imports this module
+
+        return [start for start, _, kind in classify_wo(self.text, self.res.first_person) if kind == "personal"]
+
+    def says_i(self, start: int, end: int) -> bool:
+        """Whether text[start:end] holds a personal 我."""
+        i = bisect_left(self.personal_wo, start)
+        return i < len(self.personal_wo) and self.personal_wo[i] < end
 
     @cached_property
     def headed_parts(self) -> dict[str, tuple[int, int]]:

@@ -21,8 +21,6 @@ PART_NAMES = {
     "problems": "存在问题及原因",
     "plans": "下一步打算",
 }
-# A 我 that is the writer (not 我们, 自我, 我县 …): a quick test used to place sentences.
-PERSONAL_WO = re.compile(r"(?<![自忘本])我(?![们市县区省州镇乡村局委部办厅处科室所站校园院馆国党军司行厂])")
 # Share of problem sentences without a concrete manifestation above which problems are "vague".
 VAGUE_SHARE = 0.6
 
@@ -84,13 +82,12 @@ def _content_parts(ctx: Context, skip: set[str], covered: list[tuple[int, int]])
     for s, st in zip(ctx.sentences, ctx.sentence_types, strict=True):
         if any(a <= s.start < b for a, b in covered):
             continue
-        text = ctx.sentence_text(s)
         if st.label in ("problem", "cause"):
             groups["problems"].append((s.start, s.end))
         elif st.label == "plan":
             groups["plans"].append((s.start, s.end))
         elif st.label == "achievement":
-            groups["duty" if PERSONAL_WO.search(text) else "progress"].append((s.start, s.end))
+            groups["duty" if ctx.says_i(s.start, s.end) else "progress"].append((s.start, s.end))
     found: dict[str, Part] = {}
     for part, spans in groups.items():
         if part in skip or len(spans) < 2 or sum(e - s for s, e in spans) < 60:
@@ -110,7 +107,7 @@ def _duty_inside(ctx: Context, progress: Part) -> Part | None:
         for s, st in zip(ctx.sentences, ctx.sentence_types, strict=True)
         if progress.start <= s.start < (progress.end or 0)
         and st.label in ("achievement", "other")
-        and PERSONAL_WO.search(ctx.sentence_text(s))
+        and ctx.says_i(s.start, s.end)
     ]
     if len(mine) < DUTY_INSIDE_MIN:
         return None

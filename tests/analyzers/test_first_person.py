@@ -136,3 +136,21 @@ def test_team_report_on_samples(samples: Path, name: str, team: bool) -> None:
     if team:
         assert result.evidence and all(f.severity == "flag" for f in result.evidence)
         assert all(ctx.text[f.start : f.end] for f in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "personal"),
+    [
+        ("我街道全年新建党群服务站5个。", False),
+        ("我社区组织党员志愿服务40次。", False),
+        ("我主持召开工委会议11次。", True),
+        ("我们坚持把党建放在首位。", False),
+    ],
+)
+def test_one_place_decides_personal_wo(sentence: str, personal: bool) -> None:
+    """Sections and balance ask the Context, which asks first_person's lexicon: they cannot disagree."""
+    from pipeline.analyzers.context import Context
+    from pipeline.ingest import load_bytes
+
+    ctx = Context(load_bytes(sentence.encode(), "s.txt"))
+    assert ctx.says_i(0, len(ctx.text)) is personal
