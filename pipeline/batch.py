@@ -27,7 +27,7 @@ from typing import Any
 from pipeline import manifest, rectification, scoring
 from pipeline.errors import UsageError
 from pipeline.ingest import SUPPORTED
-from pipeline.report import Meta
+from pipeline.metadata import Meta
 from pipeline.settings import Settings
 from pipeline.similarity import Item, detect_core, own_names, params_of, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 from pipeline.errors import ShuzhiError
-from pipeline.report import Meta
+from pipeline.metadata import Meta
 
 COLUMNS = ("file", "unit", "year", "author", "level")
 MIN_YEAR, MAX_YEAR = 1949, 2200

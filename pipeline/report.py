@@ -8,24 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from pipeline import analyzers, metadata, scoring
 from pipeline.analyzers.context import Context
 from pipeline.document import Document
 from pipeline.findings import Finding
+from pipeline.metadata import Meta
 from pipeline.settings import Settings
-
-
-@dataclass(frozen=True)
-class Meta:
-    """What a manifest (or the file name and title) says about a report."""
-
-    unit: str | None = None
-    year: int | None = None
-    author: str | None = None
-    level: str | None = None
 
 
 def report_id(doc: Document) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.errors import ShuzhiError
-from pipeline.report import Meta
+from pipeline.metadata import Meta
 from pipeline.settings import Settings
 from pipeline.similarity import Item, own_names, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
