@@ -177,13 +177,31 @@ def analyze_for_store(
 
     A top-level pure function, so a process pool and Dask workers run exactly the same thing.
     """
-    from pipeline.errors import ShuzhiError
     from pipeline.ingest import load
-    from pipeline.report import analyze_document
+
+    return _guarded(lambda: load(abs_path, settings), rel_path, digest, meta, settings)
+
+
+def analyze_bytes_for_store(raw: bytes, name: str, rel_path: str, settings: Settings, root: str) -> Record:
+    """The same unit of work for bytes uploaded from the dashboard (never written to disk)."""
+    import hashlib
+
+    from pipeline.ingest import load_bytes
+
+    digest = hashlib.sha256(raw).hexdigest()
+    record = _guarded(lambda: load_bytes(raw, name, settings), rel_path, digest, None, settings)
+    return dataclasses.replace(record, root=root)
+
+
+def _guarded(
+    read: Callable[[], Any], rel_path: str, digest: str, meta: Meta | None, settings: Settings
+) -> Record:
+    """Every per-file step (reading, analysis, fingerprints) inside one error boundary: a failure is
+    the file's error record, never the end of a batch."""
+    from pipeline.errors import ShuzhiError
 
     try:
-        doc = load(abs_path, settings)
-        result = analyze_document(doc, settings, meta)
+        return _record(read(), rel_path, digest, meta, settings)
     except ShuzhiError as exc:
         return Record(
             rel_path, digest, error_code=getattr(exc, "code", "error"), error=getattr(exc, "reason", str(exc))
@@ -192,6 +210,12 @@ def analyze_for_store(
         return Record(
             rel_path, digest, error_code="internal", error=f"internal error ({type(exc).__name__}: {exc})"
         )
+
+
+def _record(doc: Any, rel_path: str, digest: str, meta: Meta | None, settings: Settings) -> Record:
+    from pipeline.report import analyze_document
+
+    result = analyze_document(doc, settings, meta)
     result["path"] = rel_path
     _, fps = prepare(Item(rel_path, doc.text, result.get("unit"), result.get("year")), settings)
     ingest = doc.to_clean_json()

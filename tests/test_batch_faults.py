@@ -343,3 +343,29 @@ def test_bad_manifest_is_one_line(
     assert main(["batch", str(root), "--db", f"sqlite:///{tmp_path / 'b.db'}", "--workers", "1"]) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and "internal error" not in err
+
+
+def test_a_fingerprint_failure_is_that_files_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fingerprints are inside the per-file error boundary: one file whose fingerprinting fails is an
+    error record; the others are stored."""
+    import pipeline.batch as batch
+
+    real = batch.prepare
+
+    def prepare(item, settings):
+        if "water" in item.key:
+            raise MemoryError("fingerprint buffer")
+        return real(item, settings)
+
+    monkeypatch.setattr(batch, "prepare", prepare)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for name in ("2024_district_agri_bureau_copy_a.txt", "2024_district_water_bureau_copy_b.txt"):
+        shutil.copy(SAMPLES / name, root / name)
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    summary = run_batch(root, url, workers=1, progress=False)
+    store = Store(url)
+    assert set(store.stored_reports()) == {"2024_district_agri_bureau_copy_a.txt"}
+    assert "2024_district_water_bureau_copy_b.txt" in store.error_paths()
+    assert summary.failed == 1
+    assert any(p == "2024_district_water_bureau_copy_b.txt" and "MemoryError" in why for p, why in summary.failures)

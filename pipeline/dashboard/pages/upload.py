@@ -6,7 +6,6 @@ import streamlit as st
 
 from pipeline.dashboard import data
 from pipeline.dashboard.widgets import UPLOAD_ROOT, render_report, store_and_version, warm_language_resources
-from pipeline.store import Store
 from pipeline.text import one_line
 
 
@@ -20,67 +19,32 @@ def upload_page() -> None:
     save = st.checkbox("保存到数据库，并与已有报告比对")
     if not files:
         return
-    from pipeline.batch import similarity_over_store
-    from pipeline.errors import ShuzhiError
-    from pipeline.ingest import load_bytes
-    from pipeline.report import analyze_document
+    from pipeline.batch import analyze_bytes_for_store, similarity_over_store
     from pipeline.settings import Settings
 
     settings = Settings()
-    read: list[tuple[str, object, dict, dict]] = []
+    records = []
     for uploaded in files:
         raw = uploaded.getvalue()  # read in memory; never written to disk or executed
-        try:
-            doc = load_bytes(raw, uploaded.name, settings)
-        except ShuzhiError as exc:
+        record = analyze_bytes_for_store(raw, uploaded.name, f"upload/{uploaded.name}", settings, UPLOAD_ROOT)
+        if record.error is not None:
             st.header(data.plain(uploaded.name))
-            st.error(data.plain(one_line(str(exc))))
+            st.error(data.plain(one_line(f"{uploaded.name}: {record.error}")))
             continue
-        result = analyze_document(doc, settings)
-        ingest = doc.to_clean_json()
-        ingest.pop("text")
-        ingest["encoding"] = doc.encoding
-        if save:
-            store, url, _ = store_and_version()
-            _save_upload(store, uploaded.name, raw, doc, result, ingest, settings)
-        read.append((uploaded.name, doc, result, ingest))
-    if save and read:
+        records.append(record)
+    if save and records:
+        store, _, _ = store_and_version()
+        store.save(records)
         similarity_over_store(store, settings, None)  # once for all the files, not once per file
         st.cache_data.clear()
-    for n, (name, doc, result, ingest) in enumerate(read):
-        st.header(data.plain(name))
+    for n, record in enumerate(records):
+        st.header(data.plain(record.path.removeprefix("upload/")))
         linked: list[dict] = []
         if save:
-            view = data.report_view(store, f"upload/{name}")
+            view = data.report_view(store, record.path)
             linked = view.pairs if view else []
             st.success("已保存并比对")
-        render_report(doc.text, result, ingest, linked, f"upload{n}")
-
-
-def _save_upload(store: Store, name: str, raw: bytes, doc, result: dict, ingest: dict, settings) -> None:
-    import hashlib
-
-    from pipeline.similarity import Item, prepare
-    from pipeline.store import Record
-
-    _, fps = prepare(Item(name, doc.text, result.get("unit"), result.get("year")), settings)
-    path = f"upload/{name}"
-    result = dict(result, path=path)
-    store.save(
-        [
-            Record(
-                path=path,
-                content_hash=hashlib.sha256(raw).hexdigest(),
-                result=result,
-                clean_text=doc.text,
-                ingest=ingest,
-                fp_params=dict(fps.params.__dict__),
-                fp_hashes=fps.hashes.tobytes(),
-                fp_positions=fps.positions.tobytes(),
-                root=UPLOAD_ROOT,
-            )
-        ]
-    )
+        render_report(record.clean_text or "", record.result or {}, record.ingest or {}, linked, f"upload{n}")
 
 
 if __name__ == "__main__":  # run by st.navigation
