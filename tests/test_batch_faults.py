@@ -368,4 +368,6 @@ def test_a_fingerprint_failure_is_that_files_error(tmp_path: Path, monkeypatch: 
     assert set(store.stored_reports()) == {"2024_district_agri_bureau_copy_a.txt"}
     assert "2024_district_water_bureau_copy_b.txt" in store.error_paths()
     assert summary.failed == 1
-    assert any(p == "2024_district_water_bureau_copy_b.txt" and "MemoryError" in why for p, why in summary.failures)
+    assert any(
+        p == "2024_district_water_bureau_copy_b.txt" and "MemoryError" in why for p, why in summary.failures
+    )
