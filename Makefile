@@ -33,13 +33,15 @@ model: | $(BIN)/python
 	    || echo "zh_core_web_sm: not available here; using the blank Chinese pipeline with jieba"; \
 	fi
 
-# Debian packages some tests use: a PostgreSQL server, Chromium for the browser test, a CJK font.
+# Debian packages some tests use: a PostgreSQL server, Chromium for the browser test, a CJK font,
+# antiword for old binary Word .doc/.wps files.
 # Installed when this runs as root with apt-get; otherwise those tests are skipped with the reason.
 sysdeps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing="$$missing fonts-noto-cjk"; \
+	command -v antiword >/dev/null 2>&1 || missing="$$missing antiword"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \

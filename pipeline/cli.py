@@ -28,20 +28,28 @@ def _fail(message: str) -> None:
 
 
 def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.ingest import load
+    """Clean files; a collection page prints each piece as FILE#k (a ``==> FILE#k <==`` line, or a
+    ``path`` field with --json)."""
+    from pipeline.ingest import load_pieces
 
     status = EXIT_OK
     for path in args.files:
         try:
-            doc = load(path, settings)
+            docs = load_pieces(path, settings)
         except ShuzhiError as exc:
             _fail(str(exc))
             status = EXIT_FAILED
             continue
-        if args.json:
-            print(_dump(doc.to_clean_json()))
-        else:
-            sys.stdout.write(doc.text + ("\n" if doc.text else ""))
+        for doc in docs:
+            if args.json:
+                obj = doc.to_clean_json()
+                if len(docs) > 1:
+                    obj["path"] = doc.path
+                print(_dump(obj))
+            else:
+                if len(docs) > 1:
+                    sys.stdout.write(f"==> {doc.path} <==\n")
+                sys.stdout.write(doc.text + ("\n" if doc.text else ""))
     return status
 
 
@@ -146,16 +154,16 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     for path, reason in rejected:
         _fail(f"{path}: {reason}")
         status = EXIT_FAILED
-    for outcome in map_paths(files, settings, workers=workers):
+    for outcome in map_paths(files, settings, workers=workers, split=True):
         if outcome.result is None:
             _fail(f"{outcome.path}: {outcome.error}")
             status = EXIT_FAILED
             continue
-        result = outcome.result
-        if args.json:
-            print(_dump(result), flush=True)
-        else:
-            rows.append(_summary_row(result))
+        for result in (outcome.result, *outcome.more):  # a collection page: one result per piece
+            if args.json:
+                print(_dump(result), flush=True)
+            else:
+                rows.append(_summary_row(result))
     if not args.json and rows:
         print(_table(rows, ["file", "genre", "score", "我", "集体", "成绩占比", "缺少", "flags"]))
     return status
@@ -334,11 +342,64 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_train_lines(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from pipeline.ingest.train_lines import train
+
+    out = Path(args.out or settings.model_dir)
+    report = train(out, settings)
+    print(
+        _dump(
+            {
+                "model": str(out / "boilerplate_lines.joblib"),
+                "examples": report.examples,
+                "threshold": report.threshold,
+                "cv_gain": report.cv_gain,
+                "cv_content_lost": report.cv_content_lost,
+                "figures": report.figures,
+            }
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_train_genre(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from pipeline.genre_model import CORPUS, MODEL_NAME, train
+
+    out = Path(args.out or settings.model_dir)
+    corpus = Path(args.corpus) if args.corpus else CORPUS
+    if not corpus.is_dir():
+        raise UsageError(f"--corpus {corpus}: not a folder")
+    try:
+        report = train(out, corpus)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(
+        _dump(
+            {
+                "model": str(out / MODEL_NAME),
+                "texts": report.n_texts,
+                "rows": report.n_rows,
+                "cv_accuracy_whole": report.cv_accuracy_whole,
+                "cv_accuracy_cuts": report.cv_accuracy_cuts,
+                "cv_report_recall": report.cv_report_recall,
+                "cv_lookalike_refused": report.cv_lookalike_refused,
+            }
+        )
+    )
+    return EXIT_OK
+
+
 NEEDS_LEXICONS = frozenset({"clean", "analyze", "similar", "batch", "demo", "problems"})
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "clean": cmd_clean,
     "analyze": cmd_analyze,
     "train": cmd_train,
+    "train-lines": cmd_train_lines,
+    "train-genre": cmd_train_genre,
     "similar": cmd_similar,
     "batch": cmd_batch,
     "export": cmd_export,
@@ -422,12 +483,46 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="rebuild models/sentence_type.joblib and its model card")
     p.add_argument("--out", help="model folder (default: the settings' model_dir)")
 
+    p = sub.add_parser(
+        "train-lines", help="rebuild models/boilerplate_lines.joblib (unseen-site line classifier)"
+    )
+    p.add_argument("--out", help="model folder (default: the settings' model_dir)")
+    p = sub.add_parser(
+        "train-genre", help="rebuild models/genre.joblib (genre classifier) and its model card"
+    )
+    p.add_argument("--out", help="model folder (default: the settings' model_dir)")
+    p.add_argument("--corpus", help="genre texts, one folder per genre (default: corpora/genres)")
+
     p = sub.add_parser("demo", help="batch a folder into the database, show a table, start the dashboard")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--db", default="sqlite:///shuzhi.db")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--no-dashboard", action="store_true", help="stop after the table")
     return parser
+
+
+OCR_PROGRESS = frozenset({"clean", "analyze"})
+
+
+def _show_ocr_progress() -> None:
+    """Pages read by OCR, on one overwritten stderr line, when a person watches the terminal (a scan
+    of 30 pages takes minutes); never in pipes or logs, where stderr is one line per failed file."""
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("SHUZHI_QUIET"):
+        return
+    from pipeline.ingest import ocr
+
+    def show(name: str, done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(
+            f"\rshuzhi: reading {one_line(name)} by OCR: page {done}/{total}",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+    ocr.progress = show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -444,6 +539,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ShuzhiError as exc:
         _fail(str(exc))
         return EXIT_USAGE
+    if args.command in OCR_PROGRESS:
+        _show_ocr_progress()
     try:
         return COMMANDS[args.command](args, settings)
     except (UsageError, SettingsError, LexiconError) as exc:

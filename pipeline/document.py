@@ -72,6 +72,7 @@ class Document:
 
     def to_clean_json(self) -> dict[str, Any]:
         """The ``shuzhi clean --json`` object of the contract."""
+        ocr = self.meta.get("source") == "ocr"
         return {
             "text": self.text,
             "removed": [{"line": r.line, "text": r.text, "reason": r.reason} for r in self.removed],
@@ -79,4 +80,11 @@ class Document:
             "repairs": [{"kind": r.kind, "detail": r.detail} for r in self.repairs],
             "warnings": list(self.warnings),
             "source_hints": list(self.source_hints),
+            # Text read from an image: the engine's mean confidence, per line, and the guessed spans.
+            "source": "ocr" if ocr else "text",
+            "ocr_confidence": self.meta.get("ocr_confidence") if ocr else None,
+            "ocr_lines": [
+                {"line": int(n), "confidence": c} for n, c in sorted(self.meta.get("ocr_lines", {}).items())
+            ],
+            "unreliable": [[s, e] for s, e in self.unreliable],
         }

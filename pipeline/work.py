@@ -31,14 +31,26 @@ class Outcome:
     error: str | None = None
     code: str | None = None
     text: str | None = None  # the clean text, when asked for (batch stores it)
+    more: tuple[dict[str, Any], ...] = ()  # pieces 2… of a collection page, when asked to split
 
 
-def analyze_path(path: str, settings: Settings, meta: Any = None, keep_text: bool = False) -> Outcome:
-    from pipeline.ingest import load
+def analyze_path(
+    path: str, settings: Settings, meta: Any = None, keep_text: bool = False, split: bool = False
+) -> Outcome:
+    """``split``: a collection page's pieces are analysed one by one (PATH#1 is the result, the rest
+    ride in ``more``)."""
+    from pipeline.ingest import load, load_pieces
     from pipeline.report import analyze_document
 
     try:
-        doc = load(path, settings)
+        if split:
+            docs = load_pieces(path, settings)
+            if len(docs) > 1:
+                results = [analyze_document(d, settings, meta) for d in docs]
+                return Outcome(docs[0].path, result=results[0], more=tuple(results[1:]))
+            doc = docs[0]
+        else:
+            doc = load(path, settings)
         result = analyze_document(doc, settings, meta)
     except ShuzhiError as exc:
         return Outcome(path, error=getattr(exc, "reason", str(exc)), code=getattr(exc, "code", "error"))
@@ -51,7 +63,7 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _call(args: tuple[str, Settings, Any, bool]) -> Outcome:
+def _call(args: tuple[str, Settings, Any, bool, bool]) -> Outcome:
     return analyze_path(*args)
 
 
@@ -76,10 +88,11 @@ def map_paths(
     workers: int = 1,
     metas: dict[str, Any] | None = None,
     keep_text: bool = False,
+    split: bool = False,
 ) -> Iterator[Outcome]:
     """Outcomes in input order; ``workers`` > 1 uses a local process pool."""
     metas = metas or {}
-    yield from pool_map(_call, ((p, settings, metas.get(p), keep_text) for p in paths), workers)
+    yield from pool_map(_call, ((p, settings, metas.get(p), keep_text, split) for p in paths), workers)
 
 
 @dataclass(frozen=True)

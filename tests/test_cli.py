@@ -10,6 +10,8 @@ import pytest
 from pipeline.cli import main
 
 CONTRACT_KEYS = {"text", "removed", "converted_from", "repairs", "warnings", "source_hints"}
+# Keys docs/contract.md adds to the shared contract: where the text came from and what was guessed.
+OCR_KEYS = {"source", "ocr_confidence", "ocr_lines", "unreliable"}
 
 
 def test_clean_plain(samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -22,8 +24,9 @@ def test_clean_plain(samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_clean_json_contract(samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["clean", "--json", str(samples / "2023_middle_school_branch_traditional.txt")]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == CONTRACT_KEYS
+    assert set(data) == CONTRACT_KEYS | OCR_KEYS
     assert data["converted_from"] == "traditional"
+    assert data["source"] == "text" and data["ocr_confidence"] is None and data["ocr_lines"] == []
     assert all(set(r) == {"line", "text", "reason"} for r in data["removed"])
     assert all(set(r) == {"kind", "detail"} for r in data["repairs"])
 

@@ -41,6 +41,9 @@ def test_contract_shape(samples: Path) -> None:
         "institutional",
         "personal_share",
         "team_report",
+        "headless",
+        "absent_share",
+        "reason",
         "evidence",
     }
     assert set(r["balance"]) == {
@@ -54,7 +57,7 @@ def test_contract_shape(samples: Path) -> None:
     for key in ("duty", "progress", "problems", "plans"):
         assert set(r["sections"][key]) == {"present", "start", "end", "confidence"}
     assert set(r["sections"]["cause_analysis"]) == {"subjective", "objective"}
-    assert all(set(t) == {"text", "suggestion", "start", "end", "kind"} for t in r["typos"])
+    assert all(set(t) == {"text", "suggestion", "start", "end", "kind", "confidence"} for t in r["typos"])
     assert all(set(f) == FINDING for f in r["findings"])
     assert set(r["flags"]) <= set(WEIGHTS)
     assert r["unit"] == "清源区水务局党组" and r["year"] == 2024

@@ -120,6 +120,7 @@ def test_only_the_store_speaks_sql() -> None:
     offenders = [
         str(p.relative_to(ROOT))
         for p in sorted((ROOT / "pipeline").rglob("*.py"))
-        if p.name != "store.py" and re.search(r"\bsqlalchemy\b|\.engine\.(connect|begin)\(", p.read_text("utf-8"))
+        if p.name != "store.py"
+        and re.search(r"\bsqlalchemy\b|\.engine\.(connect|begin)\(", p.read_text("utf-8"))
     ]
     assert offenders == []

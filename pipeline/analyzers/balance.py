@@ -64,11 +64,7 @@ def analyze(ctx: Context, sections: SectionsResult) -> BalanceResult:
         if st.label == "achievement":
             if in_duty:
                 continue
-            if (
-                not duty_headed
-                and duty_account + length <= total * ONE_THIRD
-                and ctx.says_i(s.start, s.end)
-            ):
+            if not duty_headed and duty_account + length <= total * ONE_THIRD and ctx.says_i(s.start, s.end):
                 duty_account += length
                 continue
             chars["achievement"] += length

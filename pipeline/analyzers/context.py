@@ -99,7 +99,9 @@ class Context:
         first_person.classify_wo with lexicons/first_person.txt (我县, 我街道, 我们, 自我 … are not)."""
         from pipeline.analyzers.first_person import classify_wo  # first_person imports this module
 
-        return [start for start, _, kind in classify_wo(self.text, self.res.first_person) if kind == "personal"]
+        return [
+            start for start, _, kind in classify_wo(self.text, self.res.first_person) if kind == "personal"
+        ]
 
     def says_i(self, start: int, end: int) -> bool:
         """Whether text[start:end] holds a personal 我."""

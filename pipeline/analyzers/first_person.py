@@ -13,8 +13,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from pipeline.analyzers.context import Context
+from pipeline.analyzers.context import Context, is_heading_line
 from pipeline.analyzers.sections import SectionsResult
 from pipeline.findings import Finding
 
@@ -30,6 +31,22 @@ _SUBJECT_FOLLOW = (
 # A team report keeps 我 rare: fewer than this many personal 我 per 1,000 characters, together with
 # more collective subjects than personal ones, reads as a 班子汇报.
 PERSONAL_PER_1000 = 3.5
+# 把自己摆进去: a substantial text (or duty part) where the secretary almost never says 我 — fewer
+# than ABSENT_PER_1000 personal 我 per 1,000 characters — while sentences without a subject or with
+# the collective as subject cover at least ABSENT_SHARE of it, is told by the collective.
+SUBSTANTIAL_CHARS = 400
+ABSENT_PER_1000 = 0.8
+ABSENT_SHARE = 0.3
+# What may open a clause before its predicate without being its subject: numbering, sequence words,
+# time phrases, connectives.
+_OPENING = re.compile(
+    r"^(?:\s|[（(〔【\[]?[一二三四五六七八九十\d]{1,3}[)）〕】\]、.．]|[一二三四五六七八九十]是|"
+    r"第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外|另一方面|一方面|"
+    r"今年以来|一年来|全年|近年来|近年|年内|本年度|任职以来|履职以来|20[\dX×x]{2}年(?:以来|度)?|"
+    r"[，,、：:])+"
+)
+# jieba dictionary tags that open a predicate: verbs, adverbs, prepositions, idioms, status words.
+_PREDICATE_TAGS = ("v", "vn", "vd", "ad", "d", "p", "i", "l", "z")
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,9 @@ class FirstPersonResult:
     team_report: bool
     method: str
     duty_personal: int | None
+    headless: int = 0
+    absent_share: float = 0.0
+    reason: str | None = None
     findings: tuple[Finding, ...] = field(default=())
     evidence: tuple[Finding, ...] = field(default=())
 
@@ -51,6 +71,9 @@ class FirstPersonResult:
             "institutional": self.institutional,
             "personal_share": round(self.personal_share, 4),
             "team_report": self.team_report,
+            "headless": self.headless,
+            "absent_share": round(self.absent_share, 4),
+            "reason": self.reason,
             "evidence": [f.to_json() for f in self.evidence],
         }
 
@@ -91,6 +114,49 @@ def collective_subjects_heuristic(text: str, lex: dict[str, tuple[str, ...]]) ->
         if team_word.match(clause) or org_subject.match(clause):
             spans.append((offset, offset + len(clause)))
     return spans
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags (no tagging pass: a lookup per clause-opening token)."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _tag(word: str, tags: dict[str, str]) -> str:
+    """The dictionary tag of a word, else of its first character (unknown verbs like 抓实 → 抓)."""
+    return tags.get(word) or tags.get(word[:1], "")
+
+
+def is_headless(sentence: str, tokens: list[str] | None = None) -> bool:
+    """A sentence with no subject: once numbering, time phrases and connectives are set aside it
+    opens with a predicate (a verb, an adverb, a preposition or an idiom), as in 切实扛起主体责任…
+
+    Works on the segmenter's tokens and jieba's dictionary tags, so no parser is needed.
+    """
+    stripped = sentence.strip()
+    if len(stripped) < 8 or is_heading_line(stripped):
+        return False
+    rest = stripped[_OPENING.match(stripped).end() if _OPENING.match(stripped) else 0 :]
+    if not rest:
+        return False
+    if tokens is None:
+        from pipeline.nlp import jieba_words
+
+        tokens = jieba_words(rest)
+    else:
+        skip = len(stripped) - len(rest) + (len(sentence) - len(sentence.lstrip()))
+        pos, toks = 0, []
+        for t in tokens:
+            if pos >= skip and t.strip():
+                toks.append(t)
+            pos += len(t)
+        tokens = toks or [rest]
+    first = tokens[0]
+    if first.startswith("我") or first in ("本人", "笔者"):
+        return False
+    return _tag(first, _word_tags()).startswith(_PREDICATE_TAGS)
 
 
 def collective_subjects_parse(ctx: Context, lex: dict[str, tuple[str, ...]]) -> list[tuple[int, int]]:
@@ -140,6 +206,43 @@ def analyze(ctx: Context, sections: SectionsResult) -> FirstPersonResult:
     rate = personal * 1000 / max(len(text), 1)
     team = (duty_personal == 0 and collective > 0) or (rate < PERSONAL_PER_1000 and collective > personal)
 
+    # Sentences that leave the secretary out: no personal 我, and the collective or nobody as subject.
+    collective_starts = sorted(a for a, _ in we + org_only)
+    absent: list[tuple[int, int, str]] = []
+    for sent in ctx.sentences:
+        if bisect.bisect_left(starts, sent.start) < bisect.bisect_left(starts, sent.end):
+            continue
+        if bisect.bisect_left(collective_starts, sent.start) < bisect.bisect_left(
+            collective_starts, sent.end
+        ):
+            absent.append((sent.start, sent.end, "collective"))
+        elif is_headless(ctx.sentence_text(sent), ctx.tokens_of(sent)):
+            absent.append((sent.start, sent.end, "headless"))
+    headless = sum(1 for *_, k in absent if k == "headless")
+    absent_share = sum(b - a for a, b, _ in absent) / len(text) if text else 0.0
+    reason: str | None = None
+    if team:
+        if duty_personal == 0:
+            reason = "履职部分没有一处“我”，由集体讲述：像班子汇报"
+        else:
+            reason = f"“我”{personal}处，集体主语{collective}处：像班子汇报"
+    elif len(text) >= SUBSTANTIAL_CHARS and rate < ABSENT_PER_1000 and absent_share >= ABSENT_SHARE:
+        team = True
+        reason = (
+            f"全文{len(text)}字，本人“我”{personal}处；无主语句{headless}句、集体主语句"
+            f"{len(absent) - headless}句，占全文{absent_share:.0%}：没有把自己摆进去，像班子汇报"
+        )
+    elif duty_personal == 0 and duty.end is not None and duty.start is not None:
+        duty_absent = [(a, b) for a, b, _ in absent if duty.start <= a < duty.end]
+        duty_chars = duty.end - duty.start
+        duty_share = sum(b - a for a, b in duty_absent) / max(duty_chars, 1)
+        if duty_chars >= SUBSTANTIAL_CHARS and duty_share >= ABSENT_SHARE:
+            team = True
+            reason = (
+                f"履职部分{duty_chars}字没有一处“我”；无主语或集体主语的句子{len(duty_absent)}句，"
+                f"占该部分{duty_share:.0%}：像班子汇报"
+            )
+
     findings: list[Finding] = [
         Finding(s, e, "first_person", "personal", "书记本人（第一人称）", "info") for s, e in personal_spans
     ]
@@ -154,16 +257,21 @@ def analyze(ctx: Context, sections: SectionsResult) -> FirstPersonResult:
         for s, e in collective_spans
     ]
 
+    findings += [
+        Finding(a, b, "first_person", "headless", "无主语句：没有“我”，也没有集体主语", "info")
+        for a, b, k in absent
+        if k == "headless"
+    ]
+
     evidence: list[Finding] = []
-    if team:
-        if duty_personal == 0:
-            reason = "履职部分没有一处“我”，由集体讲述：像班子汇报"
-        else:
-            reason = f"“我”{personal}处，集体主语{collective}处：像班子汇报"
+    if team and reason:
         for s, e in collective_spans[:6]:
             sent = next((x for x in ctx.sentences if x.start <= s < x.end), None)
             a, b = (sent.start, sent.end) if sent else (s, e)
             evidence.append(Finding(a, b, "first_person", "team_voice", reason, "flag"))
+        for a, b, k in absent:
+            if k == "headless" and len(evidence) < 8:
+                evidence.append(Finding(a, b, "first_person", "team_voice", reason, "flag"))
         if not evidence:
             evidence.append(Finding(0, 0, "first_person", "team_voice", reason, "flag"))
     else:
@@ -181,6 +289,9 @@ def analyze(ctx: Context, sections: SectionsResult) -> FirstPersonResult:
         team_report=team,
         method=method,
         duty_personal=duty_personal,
+        headless=headless,
+        absent_share=absent_share,
+        reason=reason,
         findings=tuple(findings),
         evidence=tuple(dict.fromkeys(evidence)),
     )

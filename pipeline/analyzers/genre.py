@@ -2,8 +2,9 @@
 
 Cues are data (lexicons/genre.txt): each genre sums the weights of its matches; a few figures that
 no single phrase captures are added here (density of personal 我, of imperatives, of reported
-speech). The scores become probabilities with a softmax; the label is the most probable genre and
-its probability is the confidence.
+speech). The scores become probabilities with a softmax, pooled (log-linear) with the trained
+genre model's (pipeline/genre_model.py) when models/genre.joblib is there; the label is the most
+probable genre and its probability is the confidence.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipeline import genre_model
 from pipeline.analyzers.context import Context
 from pipeline.analyzers.first_person import FirstPersonResult
 from pipeline.analyzers.sections import SectionsResult
@@ -24,6 +26,12 @@ GENRES = ("述职报告", "讲话稿", "新闻报道", "工作总结", "实施�
 REPORT = "述职报告"
 MAX_COUNT = 3
 OTHER_PRIOR = 2.0
+# Pages put a site's chrome before the title, so a title is any short line among the first five.
+TITLE_MAX = 50
+HEAD_CHARS = 400
+# Weight of the trained model (models/genre.joblib, `shuzhi train-genre`) against the cue lexicon in
+# the log-linear pool; chosen on the tune half of the real development set (see the model card).
+MODEL_WEIGHT = 0.7
 _IMPERATIVE = re.compile(r"(?:要|必须|务必|一定要|切实|坚决)")
 _QUOTE_SAID = re.compile(r"”[^“”]{0,12}(?:说|表示|介绍|指出|强调)")
 
@@ -56,14 +64,18 @@ def _cues(lexicon_dir: str, extra: tuple[str, ...]) -> tuple[tuple[str, float, s
 
 def analyze(ctx: Context, first_person: FirstPersonResult, sections: SectionsResult) -> GenreResult:
     text = ctx.text
-    title = text.split("\n", 1)[0]
-    head = text[:200]
+    title_lines = [ln.strip() for ln in text.split("\n") if ln.strip()][:5]
+    titles = [ln for ln in title_lines if len(ln) <= TITLE_MAX] or title_lines[:1]
+    title = titles[0] if titles else ""
+    head = text[:HEAD_CHARS]
     scores = dict.fromkeys(GENRES, 0.0)
     findings: list[Finding] = []
     for genre, weight, where, pattern in _cues(ctx.settings.lexicon_dir, ctx.settings.extra_lexicon_dirs):
+        offset = 0
         if where == "title":
-            m = pattern.search(title)
-            hits = [m] if m else []
+            found = next(((line, m) for line in titles if (m := pattern.search(line))), None)
+            hits = [found[1]] if found else []
+            offset = max(text.find(found[0]), 0) if found else 0
         elif where == "head":
             m = pattern.search(head)
             hits = [m] if m else []
@@ -73,7 +85,14 @@ def analyze(ctx: Context, first_person: FirstPersonResult, sections: SectionsRes
             scores[genre] += weight * len(hits)
             m = hits[0]
             findings.append(
-                Finding(m.start(), m.end(), "genre", "cue", f"{genre}的特征：“{m.group(0)}”", "info")
+                Finding(
+                    offset + m.start(),
+                    offset + m.end(),
+                    "genre",
+                    "cue",
+                    f"{genre}的特征：“{m.group(0)}”",
+                    "info",
+                )
             )
     chars = max(len(text), 1)
     per_1000 = 1000 / chars
@@ -89,9 +108,25 @@ def analyze(ctx: Context, first_person: FirstPersonResult, sections: SectionsRes
     scores["讲话稿"] += min(imperatives, 20) / 5
     scores["实施方案"] += min(imperatives, 20) / 8
     scores["新闻报道"] += min(len(_QUOTE_SAID.findall(text)), 6) * 1.0
-    top = max(GENRES, key=lambda g: (scores[g], -GENRES.index(g)))
-    exp = {g: math.exp(scores[g] - scores[top]) for g in GENRES}
-    confidence = exp[top] / sum(exp.values())
+    cue_top = max(scores.values())
+    cue_exp = {g: math.exp(scores[g] - cue_top) for g in GENRES}
+    cue_p = {g: cue_exp[g] / sum(cue_exp.values()) for g in GENRES}
+    model_p = genre_model.probabilities(text, ctx.settings.model_dir)
+    if model_p is None:
+        combined = cue_p
+    else:
+        # Log-linear pool: the cue lexicon is precise where its phrases occur, the model reads the
+        # stance and vocabulary of untitled, cut and unusual texts.
+        logs = {
+            g: (1 - MODEL_WEIGHT) * math.log(cue_p[g] + 1e-9)
+            + MODEL_WEIGHT * math.log(model_p.get(g, 0) + 1e-9)
+            for g in GENRES
+        }
+        peak = max(logs.values())
+        pooled = {g: math.exp(v - peak) for g, v in logs.items()}
+        combined = {g: v / sum(pooled.values()) for g, v in pooled.items()}
+    top = max(GENRES, key=lambda g: (combined[g], -GENRES.index(g)))
+    confidence = combined[top]
     if top != REPORT:
         findings.append(
             Finding(

@@ -8,7 +8,14 @@
 * Formulations from lexicons/formulations.txt: where a report lists the members of a fixed
   formulation (四个意识 …), a missing or wrong member is reported.
 
-XX placeholders are never typos: a hit inside a placeholder span is dropped.
+* Misspellings no list names, from ``spelling.suspects`` (a sound-alike substitution that turns a
+  frequent word into a rarer one in its clause), each with a confidence; lexicon hits have 1.0.
+* Laundered wording no list names, from ``spelling.collocation_laundering``: a fixed phrase
+  (lexicons/collocations.txt) with a word swapped for a 词林 synonym (旗帜鲜亮 for 旗帜鲜明).
+* Masking (D建/X建 for 党建, ZZ for 政治) from ``spelling.masks``: kind ``masked``, never a typo.
+
+Never a typo: XX placeholders, spans ingestion marks unreliable (OCR, lost characters), quoted
+titles 《…》, formulation members, and words jieba's dictionary tags as names.
 """
 
 from __future__ import annotations
@@ -17,9 +24,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipeline.analyzers import spelling
 from pipeline.analyzers.context import Context
 from pipeline.findings import Finding
 from pipeline.lexicons import read_table
+from pipeline.lexicons import words as lexicon_words
 from pipeline.settings import Settings
 
 # Members of one formulation listed within this many characters of each other form a listing.
@@ -33,7 +42,8 @@ class Typo:
     suggestion: str
     start: int
     end: int
-    kind: str  # typo | laundered | formulation
+    kind: str  # typo | laundered | formulation | masked
+    confidence: float = 1.0
 
     def to_json(self) -> dict:
         return {
@@ -42,6 +52,7 @@ class Typo:
             "start": self.start,
             "end": self.end,
             "kind": self.kind,
+            "confidence": round(self.confidence, 3),
         }
 
 
@@ -67,6 +78,9 @@ class TypoLexicon:
     context: tuple[tuple[str, str, re.Pattern[str]], ...]
     laundered: tuple[tuple[str, str, re.Pattern[str]], ...]
     formulations: tuple[tuple[str, tuple[str, ...]], ...]
+    members: re.Pattern[str] | None = None  # every formulation member and name: never a typo
+    masked: frozenset[str] = frozenset()  # characters masking sites hide (lexicons/masking.txt)
+    collocations: tuple[str, ...] = ()  # fixed phrases of official writing (lexicons/collocations.txt)
 
 
 @lru_cache(maxsize=4)
@@ -91,7 +105,13 @@ def lexicon(lexicon_dir: str, extra: tuple[str, ...]) -> TypoLexicon:
         (name, tuple(m.strip() for m in members.split("、") if m.strip()))
         for name, members in read_table("formulations.txt", settings, 2)
     )
+    member_words = sorted(
+        {w for name, ms in formulations for w in (name, *ms) if len(w) >= 2}, key=len, reverse=True
+    )
     return TypoLexicon(
+        collocations=lexicon_words("collocations.txt", settings),
+        masked=frozenset(c for c in lexicon_words("masking.txt", settings) if len(c) == 1),
+        members=re.compile("|".join(map(re.escape, member_words))) if member_words else None,
         plain=re.compile("|".join(map(re.escape, words))) if words else None,
         suggestions=suggestions,
         exceptions={k: tuple(v) for k, v in exceptions.items()},
@@ -105,7 +125,22 @@ def _in_placeholder(ctx: Context, start: int, end: int) -> bool:
     return any(a < end and start < b for a, b in ctx.doc.placeholders)
 
 
-def analyze(ctx: Context) -> TyposResult:
+_TITLE = re.compile(r"《[^《》\n]{1,80}》")
+
+
+def _protected(ctx: Context, lex: TypoLexicon) -> list[tuple[int, int]]:
+    """Spans the open checker never reports in: placeholders, unreliable text, titles, 提法."""
+    text = ctx.text
+    spans = list(ctx.doc.placeholders) + list(ctx.doc.unreliable)
+    spans += [m.span() for m in _TITLE.finditer(text)]
+    if lex.members is not None:
+        spans += [m.span() for m in lex.members.finditer(text)]
+    return spans
+
+
+def analyze(ctx: Context, threshold: float | None = None) -> TyposResult:
+    """``threshold``: the open checker's gain threshold (default ``spelling.THRESHOLD``; the
+    benchmark sweeps it)."""
     lex = lexicon(ctx.settings.lexicon_dir, ctx.settings.extra_lexicon_dirs)
     text = ctx.text
     found: dict[tuple[int, int, str], Typo] = {}
@@ -131,13 +166,31 @@ def analyze(ctx: Context) -> TyposResult:
             found[(s, s + len(form), "laundered")] = Typo(form, original, s, s + len(form), "laundered")
     for typo in _formulations(text, lex):
         found[(typo.start, typo.end, "formulation")] = typo
+    taken = {(t.start, t.end) for t in found.values()}
+    for s in spelling.collocation_laundering(text, lex.collocations):
+        if (s.start, s.end) not in taken:
+            found[(s.start, s.end, "laundered")] = Typo(
+                s.text, s.suggestion, s.start, s.end, "laundered", s.confidence
+            )
+    masked = spelling.masks(text, lex.masked)
+    for m in masked:
+        found[(m.start, m.end, "masked")] = Typo(m.text, m.original, m.start, m.end, "masked")
+    skip = _protected(ctx, lex) + [(t.start, t.end) for t in found.values()]
+    tokens = [(t.start, t.end) for t in ctx.parsed.tokens]
+    for s in spelling.suspects(text, tokens, skip, spelling.THRESHOLD if threshold is None else threshold):
+        found[(s.start, s.end, "typo")] = Typo(s.text, s.suggestion, s.start, s.end, "typo", s.confidence)
     typos = tuple(
         sorted(
-            (t for t in found.values() if not _in_placeholder(ctx, t.start, t.end)),
+            (t for t in found.values() if t.kind == "masked" or not _in_placeholder(ctx, t.start, t.end)),
             key=lambda t: (t.start, t.end, t.kind),
         )
     )
-    messages = {"typo": "错别字", "laundered": "洗稿痕迹（繁简转换替换词）", "formulation": "提法不规范"}
+    messages = {
+        "typo": "错别字",
+        "laundered": "洗稿痕迹（繁简转换替换词）",
+        "formulation": "提法不规范",
+        "masked": "屏蔽字（疑从屏蔽敏感词的网站复制）",
+    }
     findings = tuple(
         Finding(
             t.start, t.end, "typos", t.kind, f"{messages[t.kind]}：“{t.text}”应为“{t.suggestion}”", "warn"

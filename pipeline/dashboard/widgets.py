@@ -160,6 +160,10 @@ def render_report(
                 if st.button(label, key=f"{key}-pair-{p['id']}"):
                     st.session_state["pair_id"] = p["id"]
                     st.switch_page(PAGES["copies"])
+        if ingest.get("source") == "ocr":  # text read from an image: say so, with the engine's confidence
+            st.info(
+                f"本文由图像识别（OCR）读出，平均置信度 {ingest.get('ocr_confidence') or 0:.0%}；识别不确定的字不计为错别字。"
+            )
         with st.expander("摄入处理（删除的行、转换、修复）"):
             st.write(f"编码：{ingest.get('encoding')}；繁简转换：{ingest.get('converted_from') or '无'}")
             if ingest.get("source_hints"):

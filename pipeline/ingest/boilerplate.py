@@ -158,6 +158,7 @@ def classify(
     _portal_metadata_block(lines, nonblank, reasons)
     _disclaimer_blocks(lines, nonblank, reasons, rules, hints)
     _recommended_lists(lines, nonblank, reasons, rules)
+    _related_blocks(lines, nonblank, reasons)
     _comments(lines, nonblank, reasons, rules)
     _trailing_zone(lines, nonblank, reasons, rules)
     _forum_thread(lines, nonblank, reasons)
@@ -284,6 +285,41 @@ def _recommended_lists(
             reasons[prev] = "recommended_list"
 
 
+_HEADLINE_MAX = 45
+
+
+def _headline(line: str, below_body: bool) -> bool:
+    """A related article's link text: short, no sentence end, not a heading or a list item. Above the
+    report's body a title-like line (…通知, …述职报告) ends the run: it may be the report's own title."""
+    return (
+        len(line) <= _HEADLINE_MAX
+        and not line.endswith(("。", "！", "？", "：", ":", "；"))
+        and not is_heading(line)
+        and not is_list_item(line)
+        and (below_body or not looks_like_title(line))
+    )
+
+
+def _related_blocks(lines: list[str], nonblank: list[int], reasons: list[str | None]) -> None:
+    """The headlines under a 相关文章/推荐阅读 header, wherever the site put the block (a side list
+    above the article as well as one below it): the run stops at the first line that is not a
+    headline, so the report's title or first sentence ends it."""
+    body_seen = False
+    for k, i in enumerate(nonblank):
+        if reasons[i] is None and len(lines[i]) >= 30 and ends_sentence(lines[i]):
+            body_seen = True
+        if reasons[i] != "recommended":
+            continue
+        for j in nonblank[k + 1 :]:
+            if reasons[j] is not None:
+                if reasons[j] in {"recommended", "recommended_list", "timestamp", "trailing_chrome"}:
+                    continue
+                break
+            if not _headline(lines[j].lstrip("·•●▪◆■-— "), body_seen):
+                break
+            reasons[j] = "recommended_list"
+
+
 def _trailing_zone(lines: list[str], nonblank: list[int], reasons: list[str | None], rules: Rules) -> None:
     """After an end-of-article marker past the middle of the text, the page's furniture follows.
 
@@ -363,6 +399,20 @@ def _running_headers(lines: list[str], nonblank: list[int], reasons: list[str | 
             for k in ks:
                 if k >= 3 and reasons[nonblank[k]] is None:  # a title at the very top stays
                     reasons[nonblank[k]] = "running_header"
+    # Once is enough when the page break cuts a sentence: the line before the footer block stops
+    # mid-sentence, so a short line beside the footer is the page's header, not a line of text.
+    for k, i in enumerate(nonblank):
+        if reasons[i] not in paged:
+            continue
+        for c in (k - 1, k + 1):
+            if not 1 <= c < len(nonblank) or reasons[nonblank[c]] is not None:
+                continue
+            line = lines[nonblank[c]]
+            if len(line) > 30 or ends_sentence(line) or is_heading(line) or is_list_item(line):
+                continue
+            before = nonblank[min(c, k) - 1]
+            if reasons[before] is None and len(lines[before]) >= 20 and not ends_sentence(lines[before]):
+                reasons[nonblank[c]] = "running_header"
 
 
 def _split_title(lines: list[str], nonblank: list[int], reasons: list[str | None]) -> None:

@@ -11,9 +11,16 @@ import re
 from collections import Counter
 
 from pipeline.document import Document, RemovedLine, Repair
-from pipeline.ingest import boilerplate
+from pipeline.ingest import boilerplate, line_model
 from pipeline.ingest.convert import is_traditional, to_simplified
-from pipeline.ingest.normalize import lost_characters, normalise_line, normalise_text
+from pipeline.ingest.normalize import (
+    lost_characters,
+    lost_spans,
+    mojibake_spans,
+    normalise_line,
+    normalise_text,
+    remove_pinyin,
+)
 from pipeline.settings import Settings
 from pipeline.text import TITLE_END, ends_sentence, is_heading, is_list_item
 
@@ -33,6 +40,7 @@ GAP_REASONS = frozenset(
         "symbols",
         "timestamp",
         "caption",
+        "duplicate_title",  # the title repeated at the top of every page
     }
 )
 # A heading line longer than this carries its paragraph on the same line and may be cut like one.
@@ -41,6 +49,8 @@ _CONTINUES = tuple("，、。；：）”’》,;:)")
 _OPEN_ENDS = ("，", "、", ",")
 _ASCII_WORD_END = re.compile(r"[A-Za-z0-9]$")
 _ASCII_WORD_START = re.compile(r"^[A-Za-z0-9]")
+_SPLIT_WORD = re.compile(r"[\u4e00-\u9fff][-‐‑－]$")
+_HAN_START = re.compile(r"[\u4e00-\u9fff]")
 
 
 def clean_text(
@@ -62,15 +72,26 @@ def clean_text(
     original = raw.splitlines()
     lines = list(original)
 
-    converted_from = None
-    if is_traditional(raw, settings.ingest.traditional_ratio):
-        lines = to_simplified("\n".join(lines)).split("\n")
-        if len(lines) != len(original):  # conversion never adds line breaks; be safe anyway
-            lines = [to_simplified(s) for s in original]
-        converted_from = "traditional"
-
     counts: Counter[str] = Counter()
     examples: dict[str, str] = {}
+    # Pinyin goes before conversion: OpenCC picks a character by its phrase (頭髮 → 头发, 乾淨 → 干净),
+    # and an annotation between the two characters of a phrase hides the phrase from it.
+    unpinyined, n_pinyin = remove_pinyin("\n".join(lines))
+    if n_pinyin:
+        counts["pinyin_removed"] += n_pinyin
+        examples["pinyin_removed"] = next(
+            a for a, b in zip(lines, unpinyined.split("\n"), strict=True) if a != b
+        ).strip()[:40]
+        lines = unpinyined.split("\n")
+
+    converted_from = None
+    if is_traditional("\n".join(lines), settings.ingest.traditional_ratio):
+        before = lines
+        lines = to_simplified("\n".join(lines)).split("\n")
+        if len(lines) != len(before):  # conversion never adds line breaks; be safe anyway
+            lines = [to_simplified(s) for s in before]
+        converted_from = "traditional"
+
     hints: list[str] = []
     paragraphs, removed_at, joined = _pass(lines, settings, forced or {}, counts, examples, hints)
     removed = [RemovedLine(line=i, text=original[i - 1].strip(), reason=r) for i, r in removed_at]
@@ -106,6 +127,13 @@ def clean_text(
     text = "\n".join(text_parts)
 
     warnings = _lost_character_warnings(paragraphs)
+    garbled = mojibake_spans(text)
+    if garbled:
+        shown = ", ".join(repr(text[a:b][:12]) for a, b in garbled[:5])
+        warnings.append(
+            f"characters in a wrong code page that could not be re-decoded: {shown} (marked unreliable)"
+        )
+    unreliable = tuple(sorted(set(lost_spans(text)) | set(garbled)))
     repairs = tuple(
         Repair(kind=k, detail=f"{counts[k]} × (e.g. {examples[k]!r})") for k in sorted(counts) if counts[k]
     )
@@ -120,6 +148,7 @@ def clean_text(
         source_hints=tuple(dict.fromkeys(hints)),
         segments=tuple(segments),
         placeholders=tuple((m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)),
+        unreliable=unreliable,
         meta=dict(meta or {}),
     )
 
@@ -139,6 +168,32 @@ def _pass(
     """
     if not lines:
         return [], [], 0
+    norm, reasons = decide(lines, settings, forced, counts, examples, hints)
+    removed = [(i + 1, r) for i, r in enumerate(reasons) if r is not None and (norm[i] or r == "invisible")]
+
+    paragraphs, joined = _rejoin(norm, reasons, settings.ingest.rejoin_min_chars)
+    if joined:
+        counts["rejoined"] += len(joined)
+        examples.setdefault("rejoined", f"line {joined[0]}")
+        # Joining puts characters next to each other that were apart (持续 + (xù)): repair again.
+        paragraphs = [
+            (normalise_line(text, counts, examples), nos) if len(nos) > 1 else (text, nos)
+            for text, nos in paragraphs
+        ]
+    return [(t, nos) for t, nos in paragraphs if t], removed, len(joined)
+
+
+def decide(
+    lines: list[str],
+    settings: Settings,
+    forced: dict[int, str],
+    counts: Counter[str],
+    examples: dict[str, str],
+    hints: list[str],
+    model: bool = True,
+) -> tuple[list[str], list[str | None]]:
+    """The repaired lines and a removal reason (or None) for each: rules first, then the line model
+    on what they keep (``model=False`` gives the rules alone, which the model is trained on)."""
     norm: list[str] = []
     for line in normalise_text("\n".join(lines), counts, examples).split("\n"):
         fixed, hint = boilerplate.strip_inline_watermark(line.strip())
@@ -156,18 +211,9 @@ def _pass(
     for i, line in enumerate(norm):
         if not line and lines[i].strip():
             reasons[i] = "invisible"  # only zero-width or odd spaces: nothing a reader can see
-    removed = [(i + 1, r) for i, r in enumerate(reasons) if r is not None and (norm[i] or r == "invisible")]
-
-    paragraphs, joined = _rejoin(norm, reasons, settings.ingest.rejoin_min_chars)
-    if joined:
-        counts["rejoined"] += len(joined)
-        examples.setdefault("rejoined", f"line {joined[0]}")
-        # Joining puts characters next to each other that were apart (持续 + (xù)): repair again.
-        paragraphs = [
-            (normalise_line(text, counts, examples), nos) if len(nos) > 1 else (text, nos)
-            for text, nos in paragraphs
-        ]
-    return [(t, nos) for t, nos in paragraphs if t], removed, len(joined)
+    if model:
+        line_model.apply(norm, lines, reasons, settings.model_dir)
+    return norm, reasons
 
 
 def _rejoin(
@@ -248,6 +294,8 @@ def _continues(paragraphs: list[_Para], line: str, removed_between: bool, min_ch
         return False
     if ends_sentence(tail) or para.has_tab or (para.length <= HEADING_MAX and is_heading(tail)):
         return False
+    if _SPLIT_WORD.search(tail) and _HAN_START.match(line):
+        return True  # 民- / 主集中制: a PDF hyphenated the word at the line's end
     if is_heading(line) or is_list_item(line):
         return False
     return (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Chinese (full-width) punctuation that sits tight against the text around it.
@@ -145,14 +146,143 @@ def _punctuation_once(line: str) -> tuple[str, int]:
     return out, count
 
 
+@lru_cache(maxsize=8)
+def _marks(lexicon_dir: str | None = None) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """lexicons/punctuation.txt compiled: a pre-check of every source mark, then (pattern, replacement)."""
+    from pipeline.lexicons import compile_patterns, read_table
+    from pipeline.settings import Settings
+
+    settings = Settings(lexicon_dir=lexicon_dir) if lexicon_dir else Settings()
+    rows = read_table("punctuation.txt", settings, 2)
+    patterns = compile_patterns("punctuation.txt", "rows", [r[0] for r in rows])
+    table = tuple(zip(patterns, (r[1] for r in rows), strict=True))
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)), table
+
+
+def fix_marks(line: str) -> tuple[str, int]:
+    """Converter punctuation (〔一〕, 〝…〞, small-form commas) to the marks a writer types."""
+    check, table = _marks()
+    if not check.search(line):
+        return line, 0
+    total = 0
+    for pattern, replacement in table:
+        line, n = pattern.subn(replacement, line)
+        total += n
+    return line, total
+
+
+_HYPHEN = re.compile(rf"([{HAN}])[-‐‑－][ \t]*([{HAN}])")
+
+
+@lru_cache(maxsize=1)
+def _two_char_words() -> frozenset[str]:
+    """Two-character words of jieba's dictionary: a PDF hyphen inside one of them is a line-end split."""
+    import importlib.resources
+
+    with importlib.resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as fh:
+        return frozenset(w for w in (row.split(" ", 1)[0] for row in fh) if len(w) == 2)
+
+
+def fix_hyphenation(line: str) -> tuple[str, int]:
+    """Re-join a word a PDF split with a hyphen (民-主 → 民主); a dash between two words stays."""
+    if "-" not in line and "‐" not in line and "‑" not in line and "－" not in line:
+        return line, 0
+    words = _two_char_words()
+    count = 0
+
+    def join(m: re.Match[str]) -> str:
+        nonlocal count
+        if m[1] + m[2] in words:
+            count += 1
+            return m[1] + m[2]
+        return m[0]
+
+    return _HYPHEN.sub(join, line), count
+
+
+# Characters a GBK or UTF-8 byte run becomes when read as Latin-1 / Windows-1252: the Latin-1
+# supplement and the 27 marks cp1252 puts in 0x80-0x9F.
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE = re.compile(f"[\u0080-\u00ff{_CP1252_HIGH}]{{2,}}")
+_MOJIBAKE_HAN = re.compile(f"[{HAN}]")
+
+
+def _redecode(run: str) -> str | None:
+    """The Chinese text a mojibake run was, when re-encoding it gives it back without doubt."""
+    from pipeline.ingest.decoding import common_chars
+
+    common = common_chars()
+    for single in ("latin-1", "cp1252"):
+        try:
+            data = run.encode(single)
+        except UnicodeEncodeError:
+            continue
+        for legacy in ("utf-8", "gbk"):
+            try:
+                text = data.decode(legacy)
+            except UnicodeDecodeError:
+                continue
+            han = _MOJIBAKE_HAN.findall(text)
+            if han and len(han) >= len(text) * 0.8 and sum(c in common for c in han) >= len(han) * 0.9:
+                return text
+    return None
+
+
+def repair_mojibake(line: str) -> tuple[str, int]:
+    """Re-decode a run of Latin-1 look-alikes inside Chinese text (ÎÒÃÇ → 我们) when it is reversible.
+
+    Only runs next to Chinese text are tried, so a French or German word in a report stays.
+    """
+    if not _MOJIBAKE.search(line):
+        return line, 0
+    count = 0
+
+    def fix(m: re.Match[str]) -> str:
+        nonlocal count
+        run = m[0]
+        # A no-break space at a run's edge is usually the page's own (it becomes a plain space later),
+        # so the run is tried without it too: repairing only after that would not be idempotent.
+        core = run.strip("\xa0")
+        lead = len(run) - len(run.lstrip("\xa0"))
+        head, tail = run[:lead], run[lead + len(core) :]
+        text = _redecode(run)
+        if text is None and core and core != run:
+            text = _redecode(core)
+            if text is not None:
+                text = head + text + tail
+        if text is None:
+            return run
+        count += 1
+        return text
+
+    return _MOJIBAKE.sub(fix, line), count
+
+
+def mojibake_spans(text: str) -> list[tuple[int, int]]:
+    """Runs that still look like a wrong code page after repair: the characters there are not the writer's."""
+    return [
+        (m.start(), m.end())
+        for m in _MOJIBAKE.finditer(text)
+        if _MOJIBAKE_HAN.search(text[max(0, m.start() - 2) : m.end() + 2])
+    ]
+
+
+def lost_spans(text: str) -> list[tuple[int, int]]:
+    """?? / U+FFFD runs: characters lost to a wrong decoding upstream."""
+    return [(m.start(), m.end()) for m in _LOST.finditer(text)]
+
+
 def lost_characters(line: str) -> int:
     """How many runs of lost characters (``??``, U+FFFD) a line holds."""
     return len(_LOST.findall(line))
 
 
 STEPS = (
+    ("mojibake_repaired", repair_mojibake),
     ("width", fix_width),
     ("pinyin_removed", remove_pinyin),
+    ("converter_marks", fix_marks),
+    ("hyphenation", fix_hyphenation),
     ("spaces_removed", fix_spaces),
     ("punctuation", fix_punctuation),
 )
@@ -180,7 +310,7 @@ def normalise_text(text: str, counts: Counter[str], examples: dict[str, str]) ->
             text = fixed
         if not changed:
             break
-        steps = STEPS[2:]  # widths and pinyin cannot be re-created by later steps
+        steps = STEPS[5:]  # code pages, widths, pinyin, marks and hyphens are not re-created later
     return text
 
 

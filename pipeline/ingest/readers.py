@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import stat
-import subprocess
-import tempfile
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import IngestError
+from pipeline.ingest import ocr
 from pipeline.ingest.decoding import DecodeError, decode, looks_binary
+from pipeline.ingest.ocr import IMAGE_SUFFIXES
 from pipeline.settings import Settings
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".csv", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".mht"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf", ".doc"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | IMAGE_SUFFIXES | {".docx", ".pdf", ".doc", ".wps"}
+# A PDF page with fewer visible characters than this in its text layer is read by OCR (a scan,
+# or a scanned page put into a typed report).
+PDF_PAGE_MIN_CHARS = 10
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div)\b", re.I | re.S
@@ -94,13 +96,17 @@ def _read_bytes(data: bytes, name: str, settings: Settings) -> RawText:
         raise IngestError(name, "empty", "file is empty")
     if data.startswith(b"%PDF"):
         return read_pdf(data, name)
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(b"PK\x03\x04"):  # .docx, and a .wps or .doc that is a .docx inside
         return read_docx(data, name, settings)
-    if data.startswith(_OLE):
+    if data.startswith(_OLE):  # .doc, and WPS Office's .wps of the same family
+        from pipeline.ingest.office import read_doc
+
         return read_doc(data, name, settings)
+    if ocr.is_image(data):
+        return read_image(data, name)
     if suffix in HTML_SUFFIXES or _HTML_START.match(data[:4096]):
         return read_html(data, name)
-    if suffix in {".docx", ".pdf", ".doc"}:
+    if suffix in {".docx", ".pdf", ".doc", ".wps"} | IMAGE_SUFFIXES:
         raise IngestError(name, "corrupt", f"is named {suffix} but is not a {suffix[1:].upper()} file")
     return read_text(data, name)
 
@@ -270,7 +276,11 @@ def read_docx(data: bytes, name: str, settings: Settings) -> RawText:
 
 
 def read_pdf(data: bytes, name: str) -> RawText:
-    """The text layer, pages in order; lines repeated at the top or bottom of most pages are furniture."""
+    """The text layer, pages in order; pages without one are read by OCR.
+
+    Lines repeated at the top or bottom of most pages are furniture (OCR pages also drop page numbers
+    found by their place on the page).
+    """
     import logging
 
     from pypdf import PdfReader
@@ -282,16 +292,19 @@ def read_pdf(data: bytes, name: str) -> RawText:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                reader.decrypt("")
+                opened = reader.decrypt("")
             except Exception as exc:
-                raise IngestError(name, "encrypted", "PDF is password-protected") from exc
+                raise IngestError(name, "encrypted", "PDF is password-protected (encrypted)") from exc
+            if not opened:
+                raise IngestError(name, "encrypted", "PDF is password-protected (encrypted)")
         pages = [page.extract_text() or "" for page in reader.pages]
     except IngestError:
         raise
     except (PdfReadError, Exception) as exc:  # pypdf raises many kinds on broken files
         raise IngestError(name, "corrupt", f"not a readable PDF ({type(exc).__name__})") from exc
-    if sum(len(p.strip()) for p in pages) < 10:
-        raise IngestError(name, "scanned_pdf", "no text layer (scanned PDF?)")
+    bare = [i for i, p in enumerate(pages) if len("".join(p.split())) < PDF_PAGE_MIN_CHARS]
+    if bare:
+        return _read_pdf_ocr(data, name, pages, bare)
     page_lines = [p.splitlines() for p in pages]
     furniture = _repeated_page_lines(page_lines)
     lines: list[str] = []
@@ -303,6 +316,46 @@ def read_pdf(data: bytes, name: str) -> RawText:
             if edge and _page_key(line) in furniture and len(lines) > 1:  # line 1 is the title
                 forced[len(lines)] = "pdf_page_furniture"
     return RawText("\n".join(lines), "pdf", forced, {"pages": len(pages)})
+
+
+def _read_pdf_ocr(data: bytes, name: str, pages: list[str], bare: list[int]) -> RawText:
+    """A PDF with pages that have no text layer: those are rendered and OCR'd, the others kept."""
+    read = ocr.read_pages(ocr.render_pdf_pages(data, bare, name), name, total=len(bare))
+    by_page = dict(zip(bare, read, strict=True))
+    text_lines = [p.splitlines() for p in pages]
+    furniture = _repeated_page_lines([text_lines[i] for i in range(len(pages)) if i not in by_page])
+    merged: list[ocr.PageText | list[str]] = []
+    for i, plines in enumerate(text_lines):
+        merged.append(by_page.get(i) or [s for s in plines if _page_key(s) not in furniture])
+    lines, forced, meta = ocr.assemble(merged, ocr.get_engine_name())
+    if not "".join(lines[k] for k in range(len(lines)) if k + 1 not in forced).strip():
+        # OCR read the pages and found nothing: the reason stays the one users and scripts know.
+        raise IngestError(name, "scanned_pdf", "no text layer (scanned PDF?)")
+    meta["pages"] = len(pages)
+    return RawText("\n".join(lines), "pdf/ocr", forced, meta)
+
+
+def read_image(data: bytes, name: str) -> RawText:
+    """A scan or a photo of pages (PNG, JPEG, TIFF with one or many pages), read by OCR."""
+    total = _frames(data)
+    read = ocr.read_pages(ocr.open_images(data, name), name, total=total)
+    lines, forced, meta = ocr.assemble(list(read), ocr.get_engine_name())
+    if not "".join(lines[k] for k in range(len(lines)) if k + 1 not in forced).strip():
+        raise IngestError(name, "no_text", "no text found in the image (a blank page or a picture?)")
+    meta["pages"] = len(read)
+    return RawText("\n".join(lines), "image/ocr", forced, meta)
+
+
+def _frames(data: bytes) -> int | None:
+    """Pages in an image file, for progress (None when it cannot tell cheaply)."""
+    try:
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = ocr.MAX_IMAGE_PIXELS
+        with Image.open(io.BytesIO(data)) as img:
+            return int(getattr(img, "n_frames", 1))
+    except Exception:  # the reader proper names what is wrong
+        return None
 
 
 def _page_key(line: str) -> str:
@@ -318,32 +371,3 @@ def _repeated_page_lines(pages: list[list[str]]) -> set[str]:
         edges = {_page_key(s) for s in plines[:2] + plines[-2:] if s.strip()}
         counts.update(edges)
     return {k for k, c in counts.items() if c >= 0.6 * len(pages) and k.strip("# ")}
-
-
-def read_doc(data: bytes, name: str, settings: Settings) -> RawText:
-    """Old binary Word: converted with LibreOffice when it is installed, otherwise a clear error."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if not office:
-        raise IngestError(
-            name,
-            "old_word",
-            "old binary Word .doc is not supported: save it as .docx (or install LibreOffice)",
-        )
-    with tempfile.TemporaryDirectory(prefix="shuzhi-doc-") as tmp:
-        src = Path(tmp) / "input.doc"
-        src.write_bytes(data)
-        try:
-            subprocess.run(
-                [office, "--headless", "--convert-to", "docx", "--outdir", tmp, str(src)],
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
-            converted = (Path(tmp) / "input.docx").read_bytes()
-        except (subprocess.SubprocessError, OSError) as exc:
-            raise IngestError(
-                name, "old_word", "LibreOffice could not convert this .doc; save it as .docx"
-            ) from exc
-    raw = read_docx(converted, name, settings)
-    raw.encoding = "doc"
-    return raw

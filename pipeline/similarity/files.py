@@ -23,6 +23,22 @@ from pipeline.work import pool_map
 
 
 @dataclass(frozen=True)
+class ReadItem(Item):
+    """An Item whose text has spans a machine guessed (OCR below its confidence): typos found there are
+    the engine's, not the writer's, and must never count as shared-typo evidence of copying."""
+
+    unreliable: tuple[tuple[int, int], ...] = ()
+
+
+def reliable_typos(typos: tuple[tuple[str, int, int], ...], item: Item) -> tuple[tuple[str, int, int], ...]:
+    """The typos outside the item's unreliable spans."""
+    spans = getattr(item, "unreliable", ())
+    if not spans:
+        return typos
+    return tuple(t for t in typos if not any(a < t[2] and t[1] < b for a, b in spans))
+
+
+@dataclass(frozen=True)
 class Loaded:
     path: str
     item: Item | None
@@ -45,7 +61,10 @@ def load_one(path: str, meta: Meta | None, reference: bool, settings: Settings) 
     if unit is None or year is None:
         g_unit, g_year = metadata.infer(doc.text, path)
         unit, year = unit or g_unit, year or g_year
-    item = Item(path, doc.text, unit, year, reference=reference)
+    if doc.unreliable:
+        item: Item = ReadItem(path, doc.text, unit, year, reference=reference, unreliable=doc.unreliable)
+    else:
+        item = Item(path, doc.text, unit, year, reference=reference)
     _, fps = prepare(item, settings)
     return Loaded(path, item, fps.hashes, fps.positions)
 
@@ -89,8 +108,10 @@ class NormCache:
 
             item = self.items[i]
             if not item.typos:
-                found = typos.analyze(Context(Document(item.key, item.text), self.settings))
-                item = dataclasses.replace(item, typos=tuple((t.text, t.start, t.end) for t in found.typos))
+                doc = Document(item.key, item.text, unreliable=getattr(item, "unreliable", ()))
+                found = typos.analyze(Context(doc, self.settings))
+                found_typos = tuple((t.text, t.start, t.end) for t in found.typos)
+                item = dataclasses.replace(item, typos=reliable_typos(found_typos, item))
             hit = (item, normalise(item.text, self.settings, own_names(item)))
             self.cache[i] = hit
             if len(self.cache) > self.size:

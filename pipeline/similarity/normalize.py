@@ -1,6 +1,7 @@
 """Stage "normalise": the text copy detection compares, with a map back to the clean text.
 
-Laundered substitutions are undone (效劳 → 服务 …) so a laundered copy matches its source;
+Laundered substitutions are undone (效劳 → 服务 …) and masks filled (D建 → 党建, ZZ → 政治) so a
+laundered or masked copy matches its source;
 punctuation and spaces are dropped (re-punctuating must not hide a copy); redaction placeholders
 collapse to one ``X``; stock pieces (titles, the opening formula, headings, formulations) are marked
 so they never count as evidence. ``pos[i]`` is the clean-text offset of normalised character ``i``.
@@ -15,12 +16,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from pipeline.analyzers.spelling import masks
 from pipeline.analyzers.typos import lexicon as typo_lexicon
 from pipeline.lexicons import compile_patterns, read_groups, read_table
 from pipeline.settings import Settings
 
 # Part of every fingerprint's identity: change it when normalisation changes.
-NORMALISATION_VERSION = 1
+NORMALISATION_VERSION = 2
 _KEEP = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]")
 _PLACEHOLDER = re.compile(r"[X×xＸ]{2,}|(?<![A-Za-z])[Xx](?![A-Za-z])")
 
@@ -51,7 +53,8 @@ def _stock_patterns(lexicon_dir: str, extra: tuple[str, ...]) -> tuple[re.Patter
 
 
 def _unlaunder(text: str, settings: Settings) -> tuple[str, Sequence[int]]:
-    """Replace laundered forms by their originals; returns the text and, per char, its source offset."""
+    """Replace laundered forms and masks by their originals; returns the text and, per char, its
+    source offset."""
     lex = typo_lexicon(settings.lexicon_dir, settings.extra_lexicon_dirs)
     edits: dict[int, tuple[int, str]] = {}
     for form, original, pattern in lex.laundered:
@@ -61,6 +64,8 @@ def _unlaunder(text: str, settings: Settings) -> tuple[str, Sequence[int]]:
             s = text.find(form, m.start(), m.end())
             if s >= 0:
                 edits.setdefault(s, (len(form), original))
+    for mask in masks(text, lex.masked):
+        edits.setdefault(mask.start, (mask.end - mask.start, mask.original))
     if not edits:
         return text, range(len(text))
     out: list[str] = []

@@ -154,3 +154,78 @@ def test_one_place_decides_personal_wo(sentence: str, personal: bool) -> None:
 
     ctx = Context(load_bytes(sentence.encode(), "s.txt"))
     assert ctx.says_i(0, len(ctx.text)) is personal
+
+
+# --- 把自己摆进去: headless and collective reports without the secretary (team-written texts) ---
+
+HEADLESS_REPORT = (
+    "一、履行职责情况\n"
+    "（一）压紧压实主体责任。年初召开专题会议研究部署全年党建任务，签订目标责任书18份，"
+    "把党建考核结果与评先评优挂钩，层层传导压力。\n"
+    "（二）夯实基层组织基础。全面开展支部规范化建设，新建党群服务站4个，整顿软弱涣散支部2个，"
+    "选派12名年轻干部到村任职，补齐了组织力量的短板。\n"
+    "（三）抓好党员教育管理。扎实推进主题教育，举办专题读书班3期，组织党员到红色教育基地接受教育，"
+    "坚持每月开展主题党日，严格落实“三会一课”制度。\n"
+    "（四）推动党建业务融合。围绕产业发展设立党员先锋岗，带动群众发展特色种植800亩，"
+    "切实把组织优势转化为发展优势。聚焦乡村治理难题，推行党员联户制度，化解矛盾纠纷37起，"
+    "群众满意度明显提升。\n"
+    "二、存在的问题\n"
+    "一是理论学习的系统性不够，学用结合还有差距；二是部分支部活动形式单一，吸引力不强；"
+    "三是对年轻党员的培养还不够精准，发展后劲不足。\n"
+    "三、下一步打算\n"
+    "持续加强理论武装，细化支部分类指导，完善党员积分管理办法，推动基层党建全面进步。"
+)
+
+PERSONAL_REPORT = (
+    "一、履行职责情况\n"
+    "作为党建第一责任人，我坚持把抓党建作为最大的政绩。全年我主持召开党委会议14次，"
+    "专题研究党建工作6次，我带头为全镇党员讲党课3次，走访联系村12个，帮助解决实际困难9件。"
+    "同时，健全了书记抓党建的责任清单，推动各支部书记逐级述职。\n"
+    "二、存在的问题\n"
+    "我对村级支部的日常指导还不够经常，调研多在面上；我抓党建和抓发展的结合还不够紧密，"
+    "有时把党建当成软任务。问题的根子在我，主要是自身的责任意识还不够强。\n"
+    "三、下一步打算\n"
+    "我将每季度到联系村蹲点调研，带头落实党建责任清单，推动党建和发展同频共振。"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headless"),
+    [
+        pytest.param("（一）压紧压实主体责任，层层传导压力。", True, id="numbered-verb"),
+        pytest.param("年初召开专题会议研究部署全年党建任务。", False, id="time-noun-start"),
+        pytest.param("一是切实扛起主体责任，带头讲党课5次。", True, id="yishi-adverb"),
+        pytest.param("今年以来，坚持每月开展主题党日活动。", True, id="time-lead"),
+        pytest.param("我主持召开党委会议14次，研究党建工作。", False, id="personal"),
+        pytest.param("党建工作还有差距，发展后劲不足。", False, id="noun-subject"),
+        pytest.param("二、存在的问题", False, id="heading"),
+    ],
+)
+def test_headless_sentence(sentence: str, headless: bool) -> None:
+    assert first_person.is_headless(sentence) is headless
+
+
+def test_headless_report_is_flagged_with_evidence() -> None:
+    from tests.analyzers.helpers import results_of
+
+    fp = results_of(HEADLESS_REPORT)["first_person"]
+    assert fp.personal == 0 and fp.headless >= 5
+    assert fp.team_report and fp.absent_share >= first_person.ABSENT_SHARE
+    assert "无主语句" in (fp.reason or "")
+    assert fp.evidence and all(f.kind == "team_voice" and f.severity == "flag" for f in fp.evidence)
+    assert any(f.kind == "headless" for f in fp.findings)
+
+
+def test_personal_report_is_not_flagged() -> None:
+    from tests.analyzers.helpers import results_of
+
+    fp = results_of(PERSONAL_REPORT)["first_person"]
+    assert fp.personal >= 6
+    assert not fp.team_report and fp.reason is None
+
+
+def test_short_text_without_wo_is_not_judged() -> None:
+    from tests.analyzers.helpers import results_of
+
+    fp = results_of("坚持每月开展主题党日活动，严格落实“三会一课”制度。")["first_person"]
+    assert not fp.team_report
