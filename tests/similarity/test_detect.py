@@ -144,3 +144,19 @@ def test_no_false_copy_among_independent_reports(capsys: pytest.CaptureFixture[s
     assert main(["similar", "--json", str(ROOT / "corpora" / "eval"), str(ROOT / "corpora" / "genres")]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data == {"pairs": [], "clusters": []}
+
+
+def test_shared_typos_include_misspellings_no_lexicon_lists() -> None:
+    """A copied list carrying a look-alike misspelling (技木) and a same-sound one (布暑) that no
+    lexicon names: the open checker finds them in both texts and the pair reports them."""
+    lexicons = Path(__file__).resolve().parents[2] / "lexicons"
+    listed = (lexicons / "typos.txt").read_text(encoding="utf-8") + (lexicons / "typo_context.txt").read_text(
+        encoding="utf-8"
+    )
+    assert "技木" not in listed and "布暑" not in listed
+    copied = LIST.replace("年初布署", "年初布暑").replace("形成可推广案例", "推广信息技木应用案例")
+    a = _report("我带头落实“第一议题”制度，全年主持党组会议专题研究党建工作9次。\n" + copied)
+    b = _report("我坚持每季度到基层所调研，全年走访执法一线14次。\n" + copied, unit="YY局")
+    result = detect(_items(("a", a), ("b", b)))
+    [pair] = result.pairs
+    assert {"技木", "布暑"} <= set(pair.shared_typos)
