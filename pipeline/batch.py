@@ -24,15 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import manifest, rectification, scoring
+from pipeline import manifest, rectification
 from pipeline.errors import UsageError
 from pipeline.ingest import SUPPORTED
 from pipeline.metadata import Meta
+from pipeline.record import ReportResult
 from pipeline.settings import Settings
 from pipeline.similarity import Item, detect_core, own_names, params_of, prepare
 from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
-from pipeline.store import Record, Store, fingerprint_arrays, text_verdict
+from pipeline.store import Record, Rescore, Store, fingerprint_arrays
 from pipeline.text import one_line
 from pipeline.work import Failed, isolated_map
 
@@ -215,16 +216,15 @@ def _guarded(
 def _record(doc: Any, rel_path: str, digest: str, meta: Meta | None, settings: Settings) -> Record:
     from pipeline.report import analyze_document
 
-    result = analyze_document(doc, settings, meta)
-    result["path"] = rel_path
-    _, fps = prepare(Item(rel_path, doc.text, result.get("unit"), result.get("year")), settings)
+    result = analyze_document(doc, settings, meta).with_path(rel_path)
+    _, fps = prepare(Item(rel_path, doc.text, result.unit, result.year), settings)
     ingest = doc.to_clean_json()
     ingest.pop("text")
     ingest["encoding"] = doc.encoding
     return Record(
         path=rel_path,
         content_hash=digest,
-        result=result,
+        result=result.to_json(stored=True),
         clean_text=doc.text,
         ingest=ingest,
         meta=dataclasses.asdict(meta) if meta else None,
@@ -490,18 +490,12 @@ def similarity_over_store(
     return result.stats
 
 
-def rescorer(extra: dict[str, set[str]]) -> Callable[[str, dict[str, Any]], tuple[list[str], float]]:
-    """(path, stored result) → flags and score, with the corpus-level flags ``extra`` added."""
+def rescorer(extra: dict[str, set[str]]) -> Rescore:
+    """(path, stored result) → the stored result with the corpus-level flags ``extra`` as its
+    corpus evidence (replacing any earlier), its score and flags worked out again by the record."""
 
-    def rescore(path: str, stored: dict[str, Any]) -> tuple[list[str], float]:
-        own_flags, _ = text_verdict(stored)
-        card = scoring.score(
-            set(own_flags) | extra.get(path, set()),
-            missing_parts=len(stored["sections"]["missing"]),
-            typos=sum(1 for t in stored["typos"] if t["kind"] == "typo"),
-            unanswered=sum(1 for f in stored["findings"] if f["kind"] == "unanswered_problem"),
-        )
-        return list(card.flags), card.score
+    def rescore(path: str, stored: dict[str, Any]) -> dict[str, Any]:
+        return ReportResult.from_json(stored).with_corpus(extra.get(path, ())).to_json(stored=True)
 
     return rescore
 

@@ -10,11 +10,15 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from pipeline import __version__
 from pipeline.errors import LexiconError, SettingsError, ShuzhiError, UsageError
 from pipeline.settings import Settings
 from pipeline.text import one_line
+
+if TYPE_CHECKING:
+    from pipeline.record import ReportResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -161,7 +165,7 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
             continue
         for result in (outcome.result, *outcome.more):  # a collection page: one result per piece
             if args.json:
-                print(_dump(result), flush=True)
+                print(_dump(result.to_json()), flush=True)
             else:
                 rows.append(_summary_row(result))
     if not args.json and rows:
@@ -169,19 +173,19 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def _summary_row(r: dict) -> list[str]:
+def _summary_row(r: ReportResult) -> list[str]:
     from pathlib import Path
 
     names = {"duty": "履职", "progress": "推进", "problems": "问题", "plans": "打算"}
     return [
-        Path(r["path"]).name[:40],
-        r["genre"]["label"],
-        f"{r['score']:.0f}",
-        str(r["first_person"]["personal"]),
-        str(r["first_person"]["collective"]),
-        f"{r['balance']['achievement_share']:.0%}",
-        "、".join(names[m] for m in r["sections"]["missing"]) or "-",
-        ", ".join(r["flags"]) or "-",
+        Path(r.path).name[:40],
+        r.genre["label"],
+        f"{r.score:.0f}",
+        str(r.first_person["personal"]),
+        str(r.first_person["collective"]),
+        f"{r.balance['achievement_share']:.0%}",
+        "、".join(names[m] for m in r.sections["missing"]) or "-",
+        ", ".join(r.flags) or "-",
     ]
 
 

@@ -169,21 +169,21 @@ def score_reports(folder: Path, labels: dict, settings: Settings | None = None) 
     for name, want in sorted(labels.items()):
         result = analyze_document(load(folder / name, settings), settings)
         score.n += 1
-        genre = result["genre"]["label"]
+        genre = result.genre["label"]
         is_report = want["genre"] == "述职报告"
         score.hit(name, "genre_reports" if is_report else "genre_others", genre, want["genre"])
         if is_report:
-            score.hit(name, "team_report", result["first_person"]["team_report"], want["team_report"])
-            score.hit(name, "over_one_third", result["balance"]["over_one_third"], want["over_one_third"])
-            score.hit(name, "missing", sorted(result["sections"]["missing"]), sorted(want["missing"]))
+            score.hit(name, "team_report", result.first_person["team_report"], want["team_report"])
+            score.hit(name, "over_one_third", result.balance["over_one_third"], want["over_one_third"])
+            score.hit(name, "missing", sorted(result.sections["missing"]), sorted(want["missing"]))
             if want.get("no_cause_analysis") is not None:
                 score.hit(
                     name,
                     "no_cause_analysis",
-                    "no_cause_analysis" in result["flags"],
+                    "no_cause_analysis" in result.flags,
                     want["no_cause_analysis"],
                 )
-            personal, truth = result["first_person"]["personal"], want["personal_wo"]
+            personal, truth = result.first_person["personal"], want["personal_wo"]
             score.wo_errors.append(abs(personal - truth) / max(truth, 1))
-        score.hit(name, "laundered", "laundered_text" in result["flags"], bool(want.get("laundered")))
+        score.hit(name, "laundered", "laundered_text" in result.flags, bool(want.get("laundered")))
     return score

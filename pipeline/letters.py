@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.analyzers.sections import PART_NAMES, PARTS
+from pipeline.record import ReportResult
 from pipeline.store import Store
 
 QUOTE_CHARS = 40
@@ -45,15 +46,15 @@ def quote(text: str, start: int | None, end: int | None, limit: int = QUOTE_CHAR
     return passage if len(passage) <= limit else passage[:limit] + "…"
 
 
-def _part_of(result: dict[str, Any], pos: int) -> str:
+def _part_of(result: ReportResult, pos: int) -> str:
     """第N部分（name） of the part that holds offset ``pos``, in the order the report has them."""
     present = sorted(
         (sec["start"], p)
         for p in PARTS
-        if (sec := result["sections"][p])["present"] and sec["start"] is not None
+        if (sec := result.sections[p])["present"] and sec["start"] is not None
     )
     for n, (start, part) in enumerate(present):
-        end = result["sections"][part]["end"] or 0
+        end = result.sections[part]["end"] or 0
         if start <= pos < end:
             return f"第{NUMERALS[n] if n < 10 else n + 1}部分（{PART_NAMES[part]}）"
     return "文中"
@@ -65,8 +66,8 @@ def draft(store: Store, path: str) -> list[Point]:
     if row is None:
         raise ValueError(f"no report {path!r} in the database")
     text = row["clean_text"]
-    result = json.loads(row["result"])
-    flags = set(json.loads(row["flags"]))
+    result = ReportResult.from_json(json.loads(row["result"]))
+    flags = set(result.flags)
     found = store.finding_rows(path)
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for f in found:
@@ -81,7 +82,7 @@ def draft(store: Store, path: str) -> list[Point]:
         return f"（如“{quote(text, f['start'], f['end'])}”）" if f else ""
 
     if "not_a_report" in flags:
-        label = result["genre"]["label"]
+        label = result.genre["label"]
         kind = label if label in GENRE_NAMES else "其他文稿"
         f = first("cue")
         points.append(
@@ -93,7 +94,7 @@ def draft(store: Store, path: str) -> list[Point]:
             )
         )
     if "team_report" in flags:
-        fp = result["first_person"]
+        fp = result.first_person
         f = first("collective") or first("team_voice")
         where = "全文" if fp["personal"] == 0 else "履职部分"
         points.append(
@@ -106,7 +107,7 @@ def draft(store: Store, path: str) -> list[Point]:
             )
         )
     if "achievements_over_third" in flags:
-        share = round(result["balance"]["achievement_share"] * 100)
+        share = round(result.balance["achievement_share"] * 100)
         f = first("sentence_achievement")
         points.append(
             Point(
@@ -116,10 +117,10 @@ def draft(store: Store, path: str) -> list[Point]:
                 f and f["end"],
             )
         )
-    for part in result["sections"]["missing"]:
+    for part in result.sections["missing"]:
         points.append(Point(f"缺少“{PART_NAMES[part]}”部分，请按“四个讲清楚”补充。", "finding:missing_part"))
-    cause = result["sections"]["cause_analysis"]
-    problems = result["sections"]["problems"]["present"]
+    cause = result.sections["cause_analysis"]
+    problems = result.sections["problems"]["present"]
     if "no_cause_analysis" in flags or (problems and not cause["subjective"]):
         f = first("sentence_problem") or first("vague_problem")
         what = "所列问题未剖析原因" if "no_cause_analysis" in flags else "问题未从主观方面剖析原因"
@@ -151,21 +152,21 @@ def draft(store: Store, path: str) -> list[Point]:
             )
         )
     if "laundered_text" in flags:
-        shown = [t for t in result["typos"] if t["kind"] != "typo"][:MAX_QUOTES]
-        words = "、".join(f"“{t['text']}”应为“{t['suggestion']}”" for t in shown)
+        shown = [t for t in result.typos if t.kind != "typo"][:MAX_QUOTES]
+        words = "、".join(f"“{t.text}”应为“{t.suggestion}”" for t in shown)
         points.append(
             Point(
                 f"文中有繁简转换替换词的痕迹（{words}），请核对文稿来源并改正。",
                 "flag:laundered_text",
-                shown[0]["start"] if shown else None,
-                shown[0]["end"] if shown else None,
+                shown[0].start if shown else None,
+                shown[0].end if shown else None,
             )
         )
     points += _pair_points(store, path, text, result, flags)
-    typos = [t for t in result["typos"] if t["kind"] == "typo"]
+    typos = [t for t in result.typos if t.kind == "typo"]
     if typos:
-        words = "、".join(f"“{t['text']}”应为“{t['suggestion']}”" for t in typos[:5])
-        points.append(Point(f"错别字：{words}，请改正。", "finding:typo", typos[0]["start"], typos[0]["end"]))
+        words = "、".join(f"“{t.text}”应为“{t.suggestion}”" for t in typos[:5])
+        points.append(Point(f"错别字：{words}，请改正。", "finding:typo", typos[0].start, typos[0].end))
     points += _rectification_points(store, path, text)
     if not any(p.source == "flag:no_cause_analysis" for p in points):
         for f in [f for f in by_kind.get("unanswered_problem", []) if f["end"] > f["start"]][:MAX_QUOTES]:
@@ -183,7 +184,7 @@ def draft(store: Store, path: str) -> list[Point]:
 PAIR_FLAG = {"copy": "copied", "repeats_last_year": "repeats_last_year", "template_site": "template_site"}
 
 
-def _pair_points(store: Store, path: str, text: str, result: dict[str, Any], flags: set[str]) -> list[Point]:
+def _pair_points(store: Store, path: str, text: str, result: ReportResult, flags: set[str]) -> list[Point]:
     """One point per pair that raised this report's flag (a repeat is the later year's)."""
     out: list[Point] = []
     for p in store.pair_rows():

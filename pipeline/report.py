@@ -1,20 +1,21 @@
 """One report's review: a Document through every analyzer into the contract's JSON object.
 
 ``analyze_document`` is the function to follow for any number a reviewer sees: each field below is
-read off one analyzer's result, and the score off ``scoring.score``.
+read off one analyzer's result into a ``ReportResult`` (pipeline/record.py), whose score and flags
+come from ``ReportResult.verdict`` (``scoring.score``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from typing import Any
 
-from pipeline import analyzers, metadata, scoring
+from pipeline import analyzers, metadata
 from pipeline.analyzers.context import Context
 from pipeline.document import Document
 from pipeline.findings import Finding
 from pipeline.metadata import Meta
+from pipeline.record import ReportResult
 from pipeline.settings import Settings
 
 
@@ -25,8 +26,8 @@ def report_id(doc: Document) -> str:
 
 def analyze_document(
     doc: Document, settings: Settings | None = None, meta: Meta | None = None
-) -> dict[str, Any]:
-    """The contract's ``shuzhi analyze --json`` object for one Document."""
+) -> ReportResult:
+    """One Document's review; ``.to_json()`` is the contract's ``shuzhi analyze --json`` object."""
     settings = settings or Settings()
     ctx = Context(doc, settings)
     results = analyzers.run(ctx)
@@ -59,13 +60,6 @@ def analyze_document(
                 0, 0, "ingest", "template_site", "来自范文/下载网站：" + "；".join(doc.source_hints), "flag"
             )
         )
-    card = scoring.score(
-        flags,
-        missing_parts=len(sections.missing),
-        typos=sum(1 for t in typos.typos if t.kind == "typo"),
-        unanswered=sections.unanswered,
-    )
-
     findings = sorted(
         set(
             ingest_findings
@@ -84,18 +78,17 @@ def analyze_document(
         guessed_unit, guessed_year = metadata.infer(doc.text, os.path.basename(doc.path))
         unit = unit or guessed_unit
         year = year or guessed_year
-    return {
-        "path": doc.path,
-        "id": report_id(doc),
-        "unit": unit,
-        "year": year,
-        "chars": len(doc.text),
-        "genre": genre.to_json(),
-        "first_person": first_person.to_json(),
-        "balance": balance.to_json(),
-        "sections": sections.to_json(),
-        "typos": [t.to_json() for t in typos.typos],
-        "score": card.score,
-        "flags": list(card.flags),
-        "findings": [f.to_json() for f in findings],
-    }
+    return ReportResult(
+        path=doc.path,
+        id=report_id(doc),
+        unit=unit,
+        year=year,
+        chars=len(doc.text),
+        genre=genre.to_json(),
+        first_person=first_person.to_json(),
+        balance=balance.to_json(),
+        sections=sections.to_json(),
+        typos=tuple(typos.typos),
+        findings=tuple(findings),
+        text_flags=tuple(flags),
+    )

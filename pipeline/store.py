@@ -291,6 +291,10 @@ def _engine_for(url: str, create: bool) -> Engine:
         raise StoreError(f"{_safe_url(url)}: cannot use this database ({_first_line(exc)})") from None
 
 
+# (path, stored result JSON) → the new stored result JSON, its verdict rewritten with corpus evidence.
+Rescore = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
 @dataclass
 class Record:
     """What one analyzed (or failed) file contributes to the store."""
@@ -550,10 +554,10 @@ class Store:
         self,
         pair_list: Sequence[Any],
         rings: Sequence[Sequence[str]],
-        rescore: Callable[[str, dict[str, Any]], tuple[list[str], float]] | None = None,
+        rescore: Rescore | None = None,
     ) -> None:
         """Store verified pairs (sorted) with their passages, the copy rings and, through ``rescore``
-        (path, stored result → flags, score), every report's flags and score: all in one transaction,
+        (path, stored result → new stored result), every report's flags and score: all in one transaction,
         which also clears the pending mark, so a kill at any point leaves either the old state with the
         mark or the new one without it."""
         ordered = sorted(pair_list, key=lambda p: (p.a, p.b, p.kind))
@@ -782,9 +786,9 @@ class Store:
             row = conn.execute(select(rectification_parts).where(rectification_parts.c.path == path)).first()
         return dict(row._mapping) if row else None
 
-    def rescore_all(self, rescore: Callable[[str, dict[str, Any]], tuple[list[str], float]]) -> None:
-        """Every report's flags and score again through ``rescore`` (path, stored result → flags,
-        score), in one transaction: used when corpus evidence changes without a batch."""
+    def rescore_all(self, rescore: Rescore) -> None:
+        """Every report's flags and score again through ``rescore`` (path, stored result → new
+        stored result), in one transaction: used when corpus evidence changes without a batch."""
         with self.engine.begin() as conn:
             _rescore_rows(conn, rescore)
 
@@ -949,30 +953,17 @@ def fingerprint_arrays(hashes: bytes, positions: bytes) -> tuple[np.ndarray, np.
     return np.frombuffer(hashes, dtype=np.uint64).copy(), np.frombuffer(positions, dtype=np.int32).copy()
 
 
-def text_verdict(result: dict[str, Any]) -> tuple[list[str], float]:
-    """The flags and score a report has from its own text (before corpus evidence was added)."""
-    return list(result.get("text_flags", result["flags"])), float(result.get("text_score", result["score"]))
-
-
-def with_verdict(result: dict[str, Any], flags: Sequence[str], score: float) -> dict[str, Any]:
-    """The stored result with its final flags and score (corpus evidence included), the text's own
-    verdict kept beside them as ``text_flags`` / ``text_score`` so a later rescore starts from it."""
-    own_flags, own_score = text_verdict(result)
-    return dict(result, flags=list(flags), score=score, text_flags=own_flags, text_score=own_score)
-
-
-def _rescore_rows(conn: Any, rescore: Callable[[str, dict[str, Any]], tuple[list[str], float]]) -> None:
-    """Every report's flags and score through ``rescore``, written to its columns and to its stored
-    result alike, so no stale verdict is left anywhere."""
+def _rescore_rows(conn: Any, rescore: Rescore) -> None:
+    """Every report's stored result through ``rescore``; its flags and score are written to the
+    columns from the new result, so no stale verdict is left anywhere."""
     for row in conn.execute(select(reports.c.path, reports.c.result)).all():
-        result = json.loads(row.result)
-        flags, score = rescore(row.path, result)
+        result = rescore(row.path, json.loads(row.result))
         conn.execute(
             update(reports)
             .where(reports.c.path == row.path)
             .values(
-                flags=json.dumps(list(flags), ensure_ascii=False),
-                score=score,
-                result=json.dumps(with_verdict(result, flags, score), ensure_ascii=False, sort_keys=True),
+                flags=json.dumps(sorted(result["flags"]), ensure_ascii=False),
+                score=result["score"],
+                result=json.dumps(result, ensure_ascii=False, sort_keys=True),
             )
         )

@@ -16,10 +16,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ShuzhiError
 from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from pipeline.record import ReportResult
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,11 @@ class Outcome:
     """A file's analysis, or the reason it failed."""
 
     path: str
-    result: dict[str, Any] | None = None
+    result: ReportResult | None = None
     error: str | None = None
     code: str | None = None
     text: str | None = None  # the clean text, when asked for (batch stores it)
-    more: tuple[dict[str, Any], ...] = ()  # pieces 2… of a collection page, when asked to split
+    more: tuple[ReportResult, ...] = ()  # pieces 2… of a collection page, when asked to split
 
 
 def analyze_path(

@@ -172,7 +172,7 @@ def _statuses(part: str) -> list[str]:
     doc = load_bytes(
         ("水口镇党委书记2024年度抓基层党建工作述职报告\n" + HEAD + part + "\n" + TAIL).encode(), "r.txt"
     )
-    sections = analyze_document(doc, SETTINGS)["sections"]
+    sections = analyze_document(doc, SETTINGS).sections
     items = [rectification.Item(t, rectification.LAST_YEAR, "2023.txt") for t in LAST_YEAR_ITEMS]
     return [m.status for m in rectification.check(doc.text, sections, items, SETTINGS)]
 

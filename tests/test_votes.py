@@ -34,7 +34,17 @@ def store(tmp_path: Path) -> Store:
     doc = load(SAMPLES / "2024_county_edu_bureau_good.txt")
     result = analyze_document(doc, meta=Meta(unit="青山镇党委", year=2024))
     s = Store(f"sqlite:///{tmp_path / 'v.db'}")
-    s.save([Record(path="a.txt", content_hash="h", result=result, clean_text=doc.text, ingest={})])
+    s.save(
+        [
+            Record(
+                path="a.txt",
+                content_hash="h",
+                result=result.to_json(stored=True),
+                clean_text=doc.text,
+                ingest={},
+            )
+        ]
+    )
     return s
 
 

@@ -45,6 +45,10 @@ class Typo:
     kind: str  # typo | laundered | formulation | masked
     confidence: float = 1.0
 
+    def __post_init__(self) -> None:
+        # Kept at the precision the record publishes, so a record read back from JSON equals it.
+        object.__setattr__(self, "confidence", round(float(self.confidence), 3))
+
     def to_json(self) -> dict:
         return {
             "text": self.text,

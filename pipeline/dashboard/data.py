@@ -17,6 +17,7 @@ import pandas as pd
 
 from pipeline import display
 from pipeline.dashboard.highlight import Layer, highlight
+from pipeline.record import ReportResult
 from pipeline.store import Store
 
 UNREVIEWED = "未审阅"
@@ -164,7 +165,7 @@ def flags_by_level(frame: pd.DataFrame) -> pd.DataFrame:
 class ReportView:
     path: str
     text: str
-    result: dict[str, Any]
+    result: ReportResult
     ingest: dict[str, Any]
     row: dict[str, Any]
     pairs: list[dict[str, Any]] = field(default_factory=list)  # with this report's side as "mine"
@@ -197,7 +198,7 @@ def report_view(store: Store, path: str) -> ReportView | None:
     return ReportView(
         path=path,
         text=row["clean_text"],
-        result=json.loads(row["result"]),
+        result=ReportResult.from_json(json.loads(row["result"])),
         ingest=json.loads(row["ingest"]),
         row=row,
         pairs=linked,

@@ -8,9 +8,12 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import display
+
+if TYPE_CHECKING:
+    from pipeline.record import ReportResult
 
 PART_NAMES = display.names("part")
 
@@ -39,13 +42,13 @@ class Layer:
     title: str = ""
 
 
-def report_layers(result: dict[str, Any], linked_pairs: Iterable[dict[str, Any]] = ()) -> list[Layer]:
+def report_layers(result: ReportResult, linked_pairs: Iterable[dict[str, Any]] = ()) -> list[Layer]:
     """Highlight layers for a report: voices, sentence types, typos, weak problems, copied passages."""
     layers = []
-    for f in result.get("findings", []):
-        spec = LAYERS.get((f["analyzer"], f["kind"]))
-        if spec and f["end"] > f["start"]:
-            layers.append(Layer(f["start"], f["end"], spec[0], f["message"]))
+    for f in result.findings:
+        spec = LAYERS.get((f.analyzer, f.kind))
+        if spec and f.end > f.start:
+            layers.append(Layer(f.start, f.end, spec[0], f.message))
     for p in linked_pairs:
         label = {"copy": "与他人相同", "repeats_last_year": "与往年相同", "template_site": "与范文相同"}.get(
             p["kind"], "相同"
@@ -55,11 +58,11 @@ def report_layers(result: dict[str, Any], linked_pairs: Iterable[dict[str, Any]]
     return layers
 
 
-def part_markers(result: dict[str, Any]) -> list[tuple[int, str]]:
+def part_markers(result: ReportResult) -> list[tuple[int, str]]:
     """Where each of the four parts starts, with its name."""
     marks = []
     for key, name in PART_NAMES.items():
-        part = result.get("sections", {}).get(key, {})
+        part = result.sections.get(key, {})
         if part.get("present") and part.get("start") is not None:
             marks.append((int(part["start"]), name))
     return sorted(marks)

@@ -5,6 +5,7 @@ and the report view with its evidence. Layout only: every figure comes from pipe
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +14,9 @@ from pipeline import display
 from pipeline.dashboard import data, highlight
 from pipeline.store import DEFAULT_URL, Store
 from pipeline.text import one_line
+
+if TYPE_CHECKING:
+    from pipeline.record import ReportResult
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -114,9 +118,7 @@ def store_and_version() -> tuple[Store, str, tuple]:
 
 
 # -- 报告详情 ---------------------------------------------------------------------------------------
-def render_report(
-    text: str, result: dict, ingest: dict, linked: list[dict], key: str, figures_row: dict | None = None
-) -> None:
+def render_report(text: str, result: ReportResult, ingest: dict, linked: list[dict], key: str) -> None:
     """The clean text with every layer of evidence, and a side panel of figures."""
     left, right = st.columns([3, 1])
     with left:
@@ -125,11 +127,10 @@ def render_report(
         body = highlight.highlight(text, layers, highlight.part_markers(result))
         st.markdown(f'<div class="report-text">{body}</div>', unsafe_allow_html=True)
     with right:
-        fp, bal = result["first_person"], result["balance"]
-        st.metric("得分", f"{(figures_row or result)['score']:.0f}", help=data.FIGURES["score"])
-        flags = (figures_row or {}).get("flags_list") or result["flags"]
-        st.write("**标记**：" + ("、".join(display.name("flag", f) for f in flags) or "无"))
-        st.write(f"**文体**：{result['genre']['label']}（置信度 {result['genre']['confidence']:.2f}）")
+        fp, bal = result.first_person, result.balance
+        st.metric("得分", f"{result.score:.0f}", help=data.FIGURES["score"])
+        st.write("**标记**：" + ("、".join(display.name("flag", f) for f in result.flags) or "无"))
+        st.write(f"**文体**：{result.genre['label']}（置信度 {result.genre['confidence']:.2f}）")
         for name, value in (
             ("personal", fp["personal"]),
             ("collective", fp["collective"]),
@@ -141,15 +142,15 @@ def render_report(
         ):
             st.write(f"**{data.FIGURE_LABELS[name]}**：{value}")
             st.caption(data.FIGURES[name])
-        missing = result["sections"]["missing"]
+        missing = result.sections["missing"]
         st.write("**缺少部分**：" + ("、".join(data.PART_NAMES[m] for m in missing) or "无"))
-        cause = result["sections"]["cause_analysis"]
+        cause = result.sections["cause_analysis"]
         st.write(
             f"**原因剖析**：主观 {'有' if cause['subjective'] else '无'}，客观 {'有' if cause['objective'] else '无'}"
         )
-        if result["typos"]:
+        if result.typos:
             st.write("**错别字/洗稿/提法**")
-            typos = pd.DataFrame(result["typos"])[["text", "suggestion", "kind"]]
+            typos = pd.DataFrame([t.to_json() for t in result.typos])[["text", "suggestion", "kind"]]
             st.dataframe(display.for_display(typos, {"kind": "typo_kind"}), hide_index=True)
         if linked:
             st.write("**相同内容**")

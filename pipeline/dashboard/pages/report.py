@@ -29,15 +29,7 @@ def report_page() -> None:
     if view is None:
         st.error("找不到这份报告")
         return
-    row = frame.set_index("path").loc[path]
-    render_report(
-        view.text,
-        view.result,
-        view.ingest,
-        view.pairs,
-        "db",
-        {"score": float(row["score"]), "flags_list": list(row["flag_list"])},
-    )
+    render_report(view.text, view.result, view.ingest, view.pairs, "db")
     st.subheader("上年度问题整改")
     st.write("**上年度问题整改情况部分**：" + data.rectification_part_text(store, path))
     rect = data.rectification_table(store, path)

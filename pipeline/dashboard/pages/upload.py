@@ -20,6 +20,7 @@ def upload_page() -> None:
     if not files:
         return
     from pipeline.batch import analyze_bytes_for_store, similarity_over_store
+    from pipeline.record import ReportResult
     from pipeline.settings import Settings
 
     settings = Settings()
@@ -40,11 +41,11 @@ def upload_page() -> None:
     for n, record in enumerate(records):
         st.header(data.plain(record.path.removeprefix("upload/")))
         linked: list[dict] = []
-        if save:
-            view = data.report_view(store, record.path)
-            linked = view.pairs if view else []
+        result = ReportResult.from_json(record.result or {})
+        if save and (view := data.report_view(store, record.path)) is not None:
+            linked, result = view.pairs, view.result  # with the corpus evidence of the comparison
             st.success("已保存并比对")
-        render_report(record.clean_text or "", record.result or {}, record.ingest or {}, linked, f"upload{n}")
+        render_report(record.clean_text or "", result, record.ingest or {}, linked, f"upload{n}")
 
 
 if __name__ == "__main__":  # run by st.navigation
