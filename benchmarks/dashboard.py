@@ -30,7 +30,7 @@ def fill(url: str, n: int) -> None:
     from pipeline.store import Record, Store
 
     doc = load(ROOT / "corpora" / "samples" / "2024_city_housing_bureau_team.txt")
-    base = analyze_document(doc)
+    base = analyze_document(doc).to_json(stored=True)
     rng = random.Random(3)
     levels = ["机关", "乡镇", "街道", "农村", "社区", "学校", "医院", "国企", "高校"]
     store = Store(url)

@@ -134,8 +134,8 @@ def run_kind(kind: str, docs: list[tuple[str, str]], engine: str, settings: Sett
             furniture += sum(
                 1 for line in doc.text.split("\n") if line.strip() in {HEAD} or line.strip().startswith("- ")
             )
-            orig_result = analyze_document(clean_text(ref, name), settings)
-            read_result = analyze_document(doc, settings)
+            orig_result = analyze_document(clean_text(ref, name), settings).to_json()
+            read_result = analyze_document(doc, settings).to_json()
             known = {t["text"] for t in orig_result["typos"]}
             for t in read_result["typos"]:
                 if t["text"] in known:

@@ -274,7 +274,7 @@ def speed(docs: int = 0) -> dict:
         t0 = time.process_time()
         for path in paths:
             doc = load(path, settings)
-            json.dumps(analyze_document(doc, settings), ensure_ascii=False)
+            json.dumps(analyze_document(doc, settings).to_json(), ensure_ascii=False)
             chars += len(doc.text)
         total = time.process_time() - t0
     finally:
