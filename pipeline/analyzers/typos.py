@@ -85,6 +85,8 @@ class TypoLexicon:
     members: re.Pattern[str] | None = None  # every formulation member and name: never a typo
     masked: frozenset[str] = frozenset()  # characters masking sites hide (lexicons/masking.txt)
     collocations: tuple[str, ...] = ()  # fixed phrases of official writing (lexicons/collocations.txt)
+    vocabulary: re.Pattern[str] | None = None  # real words jieba lacks (lexicons/vocabulary.txt)
+    place: re.Pattern[str] | None = None  # a place name before its ending (lexicons/place_suffixes.txt)
 
 
 @lru_cache(maxsize=4)
@@ -112,7 +114,11 @@ def lexicon(lexicon_dir: str, extra: tuple[str, ...]) -> TypoLexicon:
     member_words = sorted(
         {w for name, ms in formulations for w in (name, *ms) if len(w) >= 2}, key=len, reverse=True
     )
+    vocabulary = sorted(lexicon_words("vocabulary.txt", settings), key=len, reverse=True)
+    endings = sorted(lexicon_words("place_suffixes.txt", settings), key=len, reverse=True)
     return TypoLexicon(
+        vocabulary=re.compile("|".join(map(re.escape, vocabulary))) if vocabulary else None,
+        place=re.compile(_PLACE.format("|".join(map(re.escape, endings)))) if endings else None,
         collocations=lexicon_words("collocations.txt", settings),
         masked=frozenset(c for c in lexicon_words("masking.txt", settings) if len(c) == 1),
         members=re.compile("|".join(map(re.escape, member_words))) if member_words else None,
@@ -130,16 +136,44 @@ def _in_placeholder(ctx: Context, start: int, end: int) -> bool:
 
 
 _TITLE = re.compile(r"《[^《》\n]{1,80}》")
+# A short quoted name (an activity, brand or slogan: “医路红心”), whose puns are meant.
+_QUOTED_NAME = re.compile(r"(?<=[“「『\"])[^“”「」『』\"\n，。；！？,.;!?]{2,12}(?=[”」』\"])")
+# Two or three characters at a line start, after punctuation, a digit, a Latin letter or a higher
+# division's ending (浙江省岚溪县), before a place ending ({} is the alternation of lexicons/place_suffixes.txt).
+_SENTENCE_END = re.compile(r"[。；！？;!?]")
+NAME_LINE_MAX = 60  # a title, heading or signature line is at most this long
+_PLACE = r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[省市县区州盟旗]))([\u4e00-\u9fff]{{2,3}}?)(?:{})"
 
 
 def _protected(ctx: Context, lex: TypoLexicon) -> list[tuple[int, int]]:
-    """Spans the open checker never reports in: placeholders, unreliable text, titles, 提法."""
+    """Spans the open checker never reports in: placeholders, unreliable text, titles, 提法, short
+    quoted names, real words jieba lacks, and place names (each of their occurrences)."""
     text = ctx.text
     spans = list(ctx.doc.placeholders) + list(ctx.doc.unreliable)
     spans += [m.span() for m in _TITLE.finditer(text)]
-    if lex.members is not None:
-        spans += [m.span() for m in lex.members.finditer(text)]
+    spans += [m.span() for m in _QUOTED_NAME.finditer(text)]
+    for pattern in (lex.members, lex.vocabulary):
+        if pattern is not None:
+            spans += [m.span() for m in pattern.finditer(text)]
+    for name in place_names(text, lex):
+        start = text.find(name)
+        while start >= 0:
+            spans.append((start, start + len(name)))
+            start = text.find(name, start + len(name))
     return spans
+
+
+def place_names(text: str, lex: TypoLexicon) -> set[str]:
+    """Names seen before a place ending, where a name can start, in the lines that name units: the
+    title, headings and signatures (short lines with no sentence end). 岚溪 of 岚溪县教育局党组."""
+    if lex.place is None:
+        return set()
+    return {
+        m.group(1)
+        for line in text.split("\n")
+        if len(line) <= NAME_LINE_MAX and not _SENTENCE_END.search(line)
+        for m in lex.place.finditer(line)
+    }
 
 
 def analyze(ctx: Context, threshold: float | None = None) -> TyposResult:

@@ -72,3 +72,46 @@ def test_copy_pair_share_their_typos(samples: Path) -> None:
 
 def test_clean_sample_has_no_laundering(samples: Path) -> None:
     assert not typos.analyze(Context(load(samples / "2024_county_edu_bureau_good.txt"))).laundered_forms
+
+
+def open_typos(text: str) -> list[tuple[str, str]]:
+    return [(w, r) for w, r, kind in found(text) if kind == "typo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "protected", "still_found"),
+    [
+        pytest.param(
+            "岚溪县教育局党组书记2024年度述职报告\n今年我到岚溪各校调研12次，年初布暑了全年工作。",
+            "岚溪",
+            ("布暑", "部署"),
+            id="place-name-from-the-title",
+        ),
+        pytest.param(
+            "一、履职情况\n我牵头推行楼栋长制度，全年走访楼栋46个，按排专人负责。",
+            "楼栋",
+            ("按排", "安排"),
+            id="word-jieba-lacks",
+        ),
+        pytest.param(
+            "我们举办了“医路同心”主题演讲比赛，年初布暑到各科室。",
+            "医路",
+            ("布暑", "部署"),
+            id="quoted-activity-name",
+        ),
+    ],
+)
+def test_names_and_new_words_are_never_typos(text: str, protected: str, still_found: tuple[str, str]) -> None:
+    """A place name seen in the title, a word of today's official writing that jieba's dictionary
+    lacks, and a quoted activity name (whose pun is meant) are not misspellings; a real misspelling
+    in the same report still is."""
+    got = open_typos(text)
+    assert all(
+        protected not in wrong and not (protected[0] in wrong and len(wrong) == 2) for wrong, _ in got
+    ), got
+    assert still_found in got
+
+
+def test_a_place_name_needs_a_line_that_names_units() -> None:
+    """In a sentence, two characters before 村 are not taken for a name: the typo before it stays."""
+    assert ("布暑", "部署") in open_typos("推进智慧城市建设，布暑到村。")
