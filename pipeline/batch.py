@@ -174,13 +174,46 @@ def _settings_identity(settings: Settings) -> dict[str, Any]:
 def analyze_for_store(
     abs_path: str, rel_path: str, digest: str, meta: Meta | None, settings: Settings
 ) -> Record:
-    """The unit of work: one file → a Record (analysis, clean text, fingerprints, or the error).
-
-    A top-level pure function, so a process pool and Dask workers run exactly the same thing.
-    """
+    """One file read as one text → a Record (analysis, clean text, fingerprints, or the error)."""
     from pipeline.ingest import load
 
     return _guarded(lambda: load(abs_path, settings), rel_path, digest, meta, settings)
+
+
+def analyze_pieces_for_store(
+    abs_path: str, rel_path: str, digest: str, meta: Meta | None, settings: Settings
+) -> list[Record]:
+    """The batch's unit of work: one file → its Records, one per text it holds.
+
+    A collection page (…精选6篇, 篇1, 篇2) gives one Record per piece, stored as PATH#1, PATH#2 …, each
+    analysed and fingerprinted on its own (the reviewers judge each piece, and copy detection compares
+    pieces, not pages); any other file gives one Record at PATH. A file that cannot be read is one
+    error Record at PATH; a piece whose analysis fails is an error Record at PATH#k and the other
+    pieces are kept. A top-level pure function, so a process pool and Dask workers run the same thing.
+    """
+    from pipeline.ingest import load_pieces
+
+    try:
+        docs = load_pieces(abs_path, settings)
+    except Exception as exc:  # a bad file is its error record, never the end of a batch
+        return [_failure(exc, rel_path, digest)]
+    if len(docs) == 1 and "collection" not in docs[0].meta:
+        return [_guarded(lambda: docs[0], rel_path, digest, meta, settings)]
+    return [
+        _guarded(lambda d=d: d, piece_path(rel_path, d.meta["collection"]["piece"]), digest, meta, settings)
+        for d in docs
+    ]
+
+
+def piece_path(rel_path: str, number: int) -> str:
+    """Where piece ``number`` of a collection page is stored: PATH#number."""
+    return f"{rel_path}#{number}"
+
+
+def base_path(stored_path: str) -> str:
+    """The file a stored path belongs to: PATH for PATH#k (a collection piece), else itself."""
+    base, sep, number = stored_path.rpartition("#")
+    return base if sep and number.isdigit() else stored_path
 
 
 def analyze_bytes_for_store(raw: bytes, name: str, rel_path: str, settings: Settings, root: str) -> Record:
@@ -199,18 +232,23 @@ def _guarded(
 ) -> Record:
     """Every per-file step (reading, analysis, fingerprints) inside one error boundary: a failure is
     the file's error record, never the end of a batch."""
-    from pipeline.errors import ShuzhiError
-
     try:
         return _record(read(), rel_path, digest, meta, settings)
-    except ShuzhiError as exc:
+    except Exception as exc:  # a bug in one file must not stop the batch
+        return _failure(exc, rel_path, digest)
+
+
+def _failure(exc: Exception, rel_path: str, digest: str) -> Record:
+    """The error record of a file (or piece): the reason ingestion gave, or the bug's type."""
+    from pipeline.errors import ShuzhiError
+
+    if isinstance(exc, ShuzhiError):
         return Record(
             rel_path, digest, error_code=getattr(exc, "code", "error"), error=getattr(exc, "reason", str(exc))
         )
-    except Exception as exc:  # a bug in one file must not stop the batch
-        return Record(
-            rel_path, digest, error_code="internal", error=f"internal error ({type(exc).__name__}: {exc})"
-        )
+    return Record(
+        rel_path, digest, error_code="internal", error=f"internal error ({type(exc).__name__}: {exc})"
+    )
 
 
 def _record(doc: Any, rel_path: str, digest: str, meta: Meta | None, settings: Settings) -> Record:
@@ -234,8 +272,8 @@ def _record(doc: Any, rel_path: str, digest: str, meta: Meta | None, settings: S
     )
 
 
-def _call(job: tuple[str, str, str, Meta | None, Settings]) -> Record:
-    return analyze_for_store(*job)
+def _call(job: tuple[str, str, str, Meta | None, Settings]) -> list[Record]:
+    return analyze_pieces_for_store(*job)
 
 
 class Progress:
@@ -274,7 +312,7 @@ def _local_map(jobs: list[tuple], workers: int, timeout_s: float) -> Iterator[Re
             code = "timeout" if "longer than" in out.reason else "worker_died"
             yield Record(rel, digest, error_code=code, error=out.reason)
         else:
-            yield out
+            yield from out
 
 
 def run_batch(
@@ -326,8 +364,17 @@ def _run(
     metas = manifest.metas_for([str(p) for p in files])
     key = analysis_key(settings)
     stored = store.stored_reports()
+    error_rows = store.error_paths()
     file_keys = {rel[p]: _file_key(key, metas.get(str(p))) for p in files}
-    mine = [(k, file_keys[p]) for p, (_, r, k) in stored.items() if r == root_key and p in file_keys]
+    # A collection page is stored as its pieces (PATH#1, PATH#2 …): each file's stored rows.
+    rows_of: dict[str, list[str]] = {}
+    for stored_path in sorted({*stored, *error_rows}):
+        rows_of.setdefault(base_path(stored_path), []).append(stored_path)
+    mine = [
+        (k, file_keys[base_path(p)])
+        for p, (_, r, k) in stored.items()
+        if r == root_key and base_path(p) in file_keys
+    ]
     summary.reanalyzed_all = len(mine) > 1 and all(old != new for old, new in mine)
     jobs = []
     early: list[Record] = []
@@ -337,7 +384,7 @@ def _run(
         )
     for p in files:
         path = rel[p]
-        prev = stored.get(path)
+        prev = next((stored[r] for r in rows_of.get(path, []) if r in stored), None)
         if prev and prev[1] not in (None, root_key):
             # Same relative name, another batch folder: never overwrite that report.
             summary.failed += 1
@@ -355,12 +402,15 @@ def _run(
                 Record(path, "", error_code="unreadable", error=f"cannot read file ({exc.strerror or exc})")
             )
             continue
-        if prev and prev == (digest, root_key, file_keys[path]):
-            summary.skipped += 1
+        rows = rows_of.get(path, [])
+        same = all(stored.get(r) == (digest, root_key, file_keys[path]) for r in rows)
+        if prev and same and not any(r in error_rows for r in rows):
+            summary.skipped += 1  # unchanged, every piece stored (a failed piece is retried)
             continue
         jobs.append((str(p), path, digest, metas.get(str(p)), settings))
-    errors_here = {p for p, r in store.error_paths().items() if r in (None, root_key)}
+    errors_here = {p for p, r in error_rows.items() if r in (None, root_key)}
     present = set(rel.values()) | {r.path for r in early}
+    present |= {r for path in rel.values() for r in rows_of.get(path, [])}
     gone = [p for p, (_, r, _) in stored.items() if r == root_key and p not in present]
     gone += sorted(errors_here - present - set(stored))
     summary.removed_decided = store.remove(gone)
@@ -372,14 +422,19 @@ def _run(
     timeout = settings.ingest.file_timeout_s
     records = _dask_map(jobs, scheduler) if scheduler else _local_map(jobs, workers, timeout)
     chunk: list[Record] = list(early)
+    produced: set[str] = set()
     for record in records:
         chunk.append(record)
+        produced.add(record.path)
         bar.step()
         if len(chunk) >= CHUNK:
             _flush(store, chunk, summary, root_key, file_keys)
             if on_chunk:
                 on_chunk(summary.analyzed + summary.failed)
     _flush(store, chunk, summary, root_key, file_keys)
+    # A re-analysed file whose pieces changed (a page now split, or with fewer pieces): its old rows go.
+    stale = [r for job in jobs for r in rows_of.get(job[1], []) if r not in produced]
+    summary.removed_decided += store.remove(stale)
     bar.close()
     summary.seconds["analyze+store"] = round(time.perf_counter() - t1, 3)
 
@@ -399,7 +454,7 @@ def _flush(store: Store, chunk: list[Record], summary: Summary, root_key: str, k
         return
     for r in chunk:
         r.root = root_key
-        r.analysis_key = keys.get(r.path) if r.result is not None else None
+        r.analysis_key = keys.get(base_path(r.path)) if r.result is not None else None
     store.save(chunk)
     for r in chunk:
         if r.result is None:
@@ -527,7 +582,8 @@ def _count_flags(store: Store, summary: Summary) -> None:
 def _dask_map(jobs: list[tuple], scheduler: str) -> Iterator[Record]:
     from pipeline.dask_backend import map_records
 
-    yield from map_records(scheduler, jobs, _call, _error_record)
+    for out in map_records(scheduler, jobs, _call, _error_record):
+        yield from out if isinstance(out, list) else [out]
 
 
 def _error_record(job: tuple, reason: str) -> Record:
@@ -535,4 +591,11 @@ def _error_record(job: tuple, reason: str) -> Record:
     return Record(rel, digest, error_code="cluster", error=reason)
 
 
-__all__ = ["Summary", "analyze_for_store", "discover", "run_batch", "similarity_over_store"]
+__all__ = [
+    "Summary",
+    "analyze_for_store",
+    "analyze_pieces_for_store",
+    "discover",
+    "run_batch",
+    "similarity_over_store",
+]
