@@ -51,6 +51,7 @@ def test_train_writes_model_and_card(tmp_path: Path) -> None:
     card = (tmp_path / "out" / genre_model.CARD_NAME).read_text(encoding="utf-8")
     assert "train-genre" in card and str(report.cv_report_recall) in card
     genre_model.load.cache_clear()
+    genre_model.load_fast.cache_clear()
     probs = genre_model.probabilities("同志们：要提高认识，压实责任。", str(tmp_path / "out"))
     assert probs is not None and set(probs) == set(genre_model.GENRES)
     assert abs(sum(probs.values()) - 1) < 1e-6
@@ -64,6 +65,19 @@ def test_train_genre_bad_corpus_is_one_line(tmp_path: Path, capsys: pytest.Captu
     assert "诗歌" in err and "Traceback" not in err and len(err.splitlines()) == 1
     assert main(["train-genre", "--corpus", str(tmp_path / "absent")]) != 0
     assert "absent" in capsys.readouterr().err
+
+
+def test_fast_model_gives_the_pipelines_probabilities() -> None:
+    """Analysis reads FastGenreModel; it must give predict_proba's numbers, bit for bit."""
+    import numpy as np
+
+    model = genre_model.load(str(ROOT / "models"))
+    fast = genre_model.FastGenreModel(model)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "genres").rglob("*.txt"))]
+    texts += ["", "。", "XX", "abc", "同志们：要提高认识，压实责任。"]
+    assert list(fast.classes_) == list(model.classes_)
+    for text in texts:
+        assert np.array_equal(fast.predict_proba_one(text), model.predict_proba([text])[0]), text[:30]
 
 
 def test_no_model_falls_back_to_cues(tmp_path: Path) -> None:
