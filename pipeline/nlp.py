@@ -7,6 +7,12 @@ and is available as ``pipeline_name()`` for reports and benchmarks.
 
 Both segmenters get the same custom dictionary (lexicons/userdict.txt) so institutional words
 (我市, 我县 …) and official terms (三会一课, 一岗双责 …) segment the same way everywhere.
+
+Tokens come from jieba-next when it is installed: a Rust build of jieba's own algorithm and
+dictionary whose tokens are jieba's, token for token, on the whole test corpus (tests/test_nlp.py
+and benchmarks/segmenter.py check it), at a few times the speed. ``SHUZHI_SEGMENTER=jieba`` forces
+plain jieba. jieba itself stays loaded: its dictionary (frequencies, tags) is what the typo checks
+and the subject heuristic read.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pipeline.lexicons import read_table
 from pipeline.settings import Settings
@@ -98,23 +104,50 @@ def _load(lexicon_dir: str, extra: tuple[str, ...], allow_model: bool):  # -> sp
     return nlp
 
 
+def _blank_name() -> str:
+    import jieba
+
+    return f"blank zh + jieba {jieba.__version__} + sentencizer (no parse: {MODEL} not installed)"
+
+
 @lru_cache(maxsize=4)
-def _jieba_ready(lexicon_dir: str, extra: tuple[str, ...]) -> bool:
+def _jieba_ready(lexicon_dir: str, extra: tuple[str, ...]) -> Any:
+    """The segmenter module (jieba-next, else jieba) with the custom dictionary, jieba's too."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    for word, freq in _user_words(Settings(lexicon_dir=lexicon_dir, extra_lexicon_dirs=extra)):
+    words = _user_words(Settings(lexicon_dir=lexicon_dir, extra_lexicon_dirs=extra))
+    for word, freq in words:
         jieba.add_word(word, freq=freq)
-    return True
+    fast = _fast_segmenter()
+    if fast is None:
+        return jieba
+    for word, freq in words:
+        fast.add_word(word, freq=freq)
+    return fast
+
+
+def _fast_segmenter() -> Any:
+    """jieba-next when installed and not turned off (``SHUZHI_SEGMENTER=jieba``), else None."""
+    if os.environ.get("SHUZHI_SEGMENTER", "").strip().lower() == "jieba":
+        return None
+    try:
+        import jieba_next
+    except ImportError:
+        return None
+    jieba_next.setLogLevel(logging.WARNING)
+    return jieba_next
+
+
+def segmenter(settings: Settings | None = None) -> Any:
+    """The module whose ``tokenize``/``lcut`` cut every text, custom dictionary loaded."""
+    settings = settings or Settings()
+    return _jieba_ready(settings.lexicon_dir, settings.extra_lexicon_dirs)
 
 
 def jieba_words(text: str, settings: Settings | None = None) -> list[str]:
     """jieba tokens of a bare string with the custom dictionary loaded (training, tests, baselines)."""
-    import jieba
-
-    settings = settings or Settings()
-    _jieba_ready(settings.lexicon_dir, settings.extra_lexicon_dirs)
-    return jieba.lcut(text)
+    return segmenter(settings).lcut(text)
 
 
 def get_nlp(settings: Settings | None = None):  # -> spacy.Language
@@ -124,13 +157,18 @@ def get_nlp(settings: Settings | None = None):  # -> spacy.Language
     return _load(settings.lexicon_dir, settings.extra_lexicon_dirs, allow_model)
 
 
-def announce() -> None:
-    """Say once on stderr which pipeline the workers will load, without loading it here."""
+def model_wanted() -> bool:
+    """Whether zh_core_web_sm is installed and not turned off (``SHUZHI_NO_MODEL``)."""
     import importlib.util
 
+    return not os.environ.get("SHUZHI_NO_MODEL") and importlib.util.find_spec(MODEL) is not None
+
+
+def announce() -> None:
+    """Say once on stderr which pipeline the workers will load, without loading it here."""
     if os.environ.get("SHUZHI_QUIET"):
         return
-    if importlib.util.find_spec(MODEL) is not None and not os.environ.get("SHUZHI_NO_MODEL"):
+    if model_wanted():
         print(f"shuzhi: language pipeline: {MODEL} (dependency parse)", file=sys.stderr)
     else:
         print(
@@ -184,9 +222,12 @@ def parse(text: str, settings: Settings | None = None) -> Parsed:
     pipeline does, without building a spaCy Doc that nothing else reads (a test checks both give the
     same) — so every figure but the subjects is the same with and without the model. With
     zh_core_web_sm, only the sentences that may have a personal or collective subject are parsed.
+    Without it spaCy is not even imported (seconds of start-up per worker for a name).
     """
+    if not model_wanted():
+        return fast_parse(text, _blank_name(), settings)
     nlp = get_nlp(settings)
-    base = fast_parse(text, nlp.meta["shuzhi_pipeline"])
+    base = fast_parse(text, nlp.meta["shuzhi_pipeline"], settings)
     if not nlp.has_pipe("parser"):
         return base
     wanted = [s for s in base.sentences if _SUBJECT_CANDIDATE.search(text, s.start, s.end)]
@@ -212,15 +253,13 @@ def _is_punct(token: str) -> bool:
     return all(unicodedata.category(c).startswith("P") for c in token)
 
 
-def fast_parse(text: str, name: str = "jieba + sentencizer rule") -> Parsed:
+def fast_parse(text: str, name: str = "jieba + sentencizer rule", settings: Settings | None = None) -> Parsed:
     """jieba tokens with offsets, and sentences by the spaCy sentencizer's rule.
 
     The rule: a token in SENTENCE_PUNCT closes the sentence, and the next token that is not
     punctuation starts a new one (so a closing quote stays with its sentence).
     """
-    import jieba
-
-    tokens = [Token(w, s, e) for w, s, e in jieba.tokenize(text) if w]
+    tokens = [Token(w, s, e) for w, s, e in segmenter(settings).tokenize(text) if w]
     sentences: list[Sentence] = []
     first = 0
     seen_end = False

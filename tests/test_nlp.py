@@ -76,6 +76,7 @@ def test_parse_with_a_parser_maps_subjects_to_text_offsets(monkeypatch) -> None:
                 yield Doc(vocab, words=words, spaces=[False] * len(words), heads=heads, deps=deps)
 
     monkeypatch.setattr(nlp_module, "get_nlp", lambda settings=None: HandParser())
+    monkeypatch.setattr(nlp_module, "model_wanted", lambda: True)
     text = "全年工作有序推进。\n局党组研究部署党建工作。我主持召开会议。"
     parsed = nlp_module.parse(text)
     assert parsed.has_parse
@@ -83,3 +84,46 @@ def test_parse_with_a_parser_maps_subjects_to_text_offsets(monkeypatch) -> None:
         text[s:e] for s, e, _ in parsed.subjects
     ] == ["局党组", "我"]
     assert parsed.sentences == nlp_module.fast_parse(text).sentences  # the same sentences as without a parser
+
+
+def test_fast_segmenter_cuts_jiebas_tokens_on_the_whole_corpus(tmp_path) -> None:
+    """jieba-next is used only because it gives jieba's exact tokens: every corpus text, clean."""
+    import subprocess
+    import sys
+
+    import jieba
+
+    from pipeline.errors import ShuzhiError
+    from pipeline.ingest import load
+    from pipeline.nlp import _fast_segmenter, jieba_words, segmenter
+    from tests.conftest import ROOT
+
+    fast = _fast_segmenter()
+    if fast is None:
+        pytest.skip("jieba-next not installed")
+    assert segmenter() is fast
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "corpora" / "generate.py"),
+            "--n",
+            "60",
+            "--seed",
+            "3",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    paths = sorted((ROOT / "corpora").rglob("*.txt")) + sorted(tmp_path.glob("*.txt"))
+    checked = 0
+    for path in paths:
+        try:
+            text = load(path).text
+        except ShuzhiError:
+            continue
+        assert list(fast.tokenize(text)) == list(jieba.tokenize(text)), path.name
+        checked += 1
+    assert checked > 300
+    assert jieba_words("我县三会一课落实到位。") == jieba.lcut("我县三会一课落实到位。")
