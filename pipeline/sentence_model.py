@@ -66,29 +66,39 @@ class FastModel:
         self.classes_ = clf.classes_
 
     def predict_proba(self, docs: list[str]):  # -> np.ndarray (n, classes)
+        """All sentences of a document in one call: per block, the grams of every sentence are
+        looked up in one pass, and counting, tf-idf and the l2 norms are array operations over all
+        rows at once (no numpy calls per sentence)."""
         import numpy as np
         from scipy.sparse import csr_matrix
 
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for r, doc in enumerate(docs):
-            for analyzer, vocab, idf, offset in self.blocks:
-                counts: dict[int, int] = {}
-                for gram in analyzer(doc):
-                    j = vocab.get(gram)
-                    if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
-                if not counts:
-                    continue
-                idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-                w = (1.0 + np.log(tf)) * idf[idx]
-                w /= np.sqrt(np.dot(w, w))
-                rows.extend([r] * len(idx))
-                cols.extend((idx + offset).tolist())
-                vals.extend(w.tolist())
-        x = csr_matrix((vals, (rows, cols)), shape=(len(docs), self.n_features))
+        n_docs = len(docs)
+        rows: list = []
+        cols: list = []
+        vals: list = []
+        for analyzer, vocab, idf, offset in self.blocks:
+            width = len(vocab)
+            keys: list[int] = []
+            for r, doc in enumerate(docs):
+                base = r * width
+                keys.extend([base + j for j in map(vocab.get, analyzer(doc)) if j is not None])
+            if not keys:
+                continue
+            # (row, column) pairs sorted and counted: a row's columns come out in column order.
+            pairs, counts = np.unique(np.asarray(keys, dtype=np.int64), return_counts=True)
+            row, col = np.divmod(pairs, width)
+            w = (1.0 + np.log(counts)) * idf[col]
+            w /= np.sqrt(np.bincount(row, weights=w * w, minlength=n_docs))[row]
+            rows.append(row)
+            cols.append(col + offset)
+            vals.append(w)
+        if rows:
+            x = csr_matrix(
+                (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                shape=(n_docs, self.n_features),
+            )
+        else:
+            x = csr_matrix((n_docs, self.n_features), dtype=np.float64)
         scores = x @ self.coef + self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
