@@ -210,6 +210,23 @@ def normalise(text: str, settings: Settings) -> str:
     return " ".join(words)
 
 
+def passage_norms(text: str, settings: Settings, start: int = 0, end: int | None = None) -> list[str]:
+    """``normalise`` of each of ``passages(text, start, end)``, each clause segmented once.
+
+    A two-clause passage is its clauses' texts with at most a run without Chinese between them,
+    each piece ending in a clause end (。！？；… or a line break). jieba cuts such pieces
+    independently (a clause end is never inside a word), and that run has no Chinese word, so the
+    passage's normalised form is its two clauses' joined by a space (a test checks it).
+    """
+    spans = _clauses(text, start, len(text) if end is None else end)
+    singles = [normalise(text[a:b], settings) for a, b in spans]
+    out = list(singles)
+    for k, ((a, _), (_, b)) in enumerate(zip(spans, spans[1:], strict=False)):
+        if b - a <= 260:
+            out.append(" ".join(n for n in (singles[k], singles[k + 1]) if n))
+    return out
+
+
 def _features(normalised: str) -> list[str]:
     words = normalised.split()
     grams = [f"w:{w}" for w in words]
@@ -221,10 +238,19 @@ def _features(normalised: str) -> list[str]:
 class Matcher:
     """TF-IDF cosine between items and passages, IDF fitted on both (the report's own vocabulary)."""
 
-    def __init__(self, items: list[str], passage_texts: list[str], settings: Settings) -> None:
+    def __init__(
+        self,
+        items: list[str],
+        passage_texts: list[str],
+        settings: Settings,
+        passage_normalised: list[str] | None = None,
+    ) -> None:
+        """``passage_normalised``: the passages' ``normalise`` already worked out (``passage_norms``)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        docs = [normalise(t, settings) for t in items] + [normalise(t, settings) for t in passage_texts]
+        if passage_normalised is None:
+            passage_normalised = [normalise(t, settings) for t in passage_texts]
+        docs = [normalise(t, settings) for t in items] + passage_normalised
         self.n_items = len(items)
         self.vectorizer = TfidfVectorizer(analyzer=_features, sublinear_tf=True)
         if not any(docs):
@@ -310,7 +336,7 @@ def check(text: str, sections: dict[str, Any], items: list[Item], settings: Sett
     part = find_part(text, settings)
     cands = passages(text)
     texts = [i.text for i in items] + [headline(i.text) for i in items]
-    both = Matcher(texts, [p.text for p in cands], settings).similarities()
+    both = Matcher(texts, [p.text for p in cands], settings, passage_norms(text, settings)).similarities()
     sims = np.maximum(both[: len(items)], both[len(items) :]) if len(cands) else both[: len(items)]
     mutual = _mutual_best(sims, [k for k, p in enumerate(cands) if part and part[0] <= p.start < part[1]])
     out: list[Match] = []

@@ -196,3 +196,22 @@ def _statuses(part: str) -> list[str]:
 )
 def test_the_rectification_part_answers_reworded_problems_one_to_one(part: str, expected: list[str]) -> None:
     assert _statuses(part) == expected
+
+
+def test_passage_norms_equal_normalising_each_passage() -> None:
+    """check() segments each clause once and joins pairs; that must be what normalising each
+    passage on its own gives, on real texts and on clause ends next to digits, Latin and CR LF."""
+    from pipeline.rectification import normalise, passage_norms, passages
+    from pipeline.settings import Settings
+
+    settings = Settings()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))[:80]]
+    texts += [
+        "整改到位。2023\n问题依然存在；ABC.\r\n下一步，我将抓好整改！",
+        "一是学习不够；二是调研不深。\n\n三是作风不实？？ok!我县已经整改",
+        "我主持召开会议12次。\r\n%%;我县三会一课落实到位；",
+    ]
+    for text in texts:
+        expected = [normalise(p.text, settings) for p in passages(text)]
+        assert passage_norms(text, settings) == expected
+    assert any(len(passages(t)) > 10 for t in texts)
