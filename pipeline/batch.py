@@ -485,7 +485,7 @@ class _TextCache:
         base = self.items[i]
         text, typos = self.store.text_and_typos(base.key)
         item = dataclasses.replace(base, text=text, typos=tuple(typos))
-        value = (item, normalise(text, self.settings, own_names(item)))
+        value = (item, normalise(text, self.settings, own_names(item, self.settings)))
         self.cache[i] = value
         if len(self.cache) > self.size:
             self.cache.popitem(last=False)

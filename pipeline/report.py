@@ -75,7 +75,7 @@ def analyze_document(
     meta = meta or Meta()
     unit, year = meta.unit, meta.year
     if unit is None or year is None:
-        guessed_unit, guessed_year = metadata.infer(doc.text, os.path.basename(doc.path))
+        guessed_unit, guessed_year = metadata.infer(doc.text, os.path.basename(doc.path), settings)
         unit = unit or guessed_unit
         year = year or guessed_year
     return ReportResult(

@@ -59,7 +59,7 @@ def load_one(path: str, meta: Meta | None, reference: bool, settings: Settings) 
         return Loaded(path, None, error=str(exc))
     unit, year = (meta.unit, meta.year) if meta else (None, None)
     if unit is None or year is None:
-        g_unit, g_year = metadata.infer(doc.text, path)
+        g_unit, g_year = metadata.infer(doc.text, path, settings)
         unit, year = unit or g_unit, year or g_year
     if doc.unreliable:
         item: Item = ReadItem(path, doc.text, unit, year, reference=reference, unreliable=doc.unreliable)
@@ -112,7 +112,7 @@ class NormCache:
                 found = typos.analyze(Context(doc, self.settings))
                 found_typos = tuple((t.text, t.start, t.end) for t in found.typos)
                 item = dataclasses.replace(item, typos=reliable_typos(found_typos, item))
-            hit = (item, normalise(item.text, self.settings, own_names(item)))
+            hit = (item, normalise(item.text, self.settings, own_names(item, self.settings)))
             self.cache[i] = hit
             if len(self.cache) > self.size:
                 self.cache.popitem(last=False)
