@@ -38,20 +38,20 @@ print(n)
 """
 
 
-# One worker's work (``work.analyze_path`` over the files, in order) under cProfile; prints pstats
+# One worker's work (``work.review_path`` over the files, in order) under cProfile; prints pstats
 # rows as JSON. Runs in its own process so that start-up (imports, dictionary, models) is counted.
 PROFILE_WORKER = """
 import cProfile, json, pstats, sys, pathlib
 sys.path.insert(0, sys.argv[3])
 from pipeline.settings import Settings
-from pipeline.work import analyze_path
+from pipeline.work import review_path
 files = sorted(pathlib.Path(sys.argv[1]).glob('*.txt'))[: int(sys.argv[2])]
 profile = cProfile.Profile()
 profile.enable()
 import pipeline.report  # noqa: F401  (imports count as start-up)
 settings = Settings()
 for p in files:
-    analyze_path(str(p), settings, None, False, True)
+    review_path(str(p), settings)
 profile.disable()
 stats = pstats.Stats(profile)
 rows = []

@@ -35,7 +35,7 @@ from pipeline.similarity.fingerprint import Fingerprints, Params
 from pipeline.similarity.normalize import Normalised, normalise
 from pipeline.store import Record, Rescore, Store, fingerprint_arrays
 from pipeline.text import one_line
-from pipeline.work import Failed, isolated_map
+from pipeline.work import Failed, Reviewed, base_path, failed, isolated_map, review
 
 CHUNK = 32
 COPY_FLAG = {"copy": "copied", "repeats_last_year": "repeats_last_year", "template_site": "template_site"}
@@ -171,49 +171,21 @@ def _settings_identity(settings: Settings) -> dict[str, Any]:
     return values
 
 
-def analyze_for_store(
-    abs_path: str, rel_path: str, digest: str, meta: Meta | None, settings: Settings
-) -> Record:
-    """One file read as one text → a Record (analysis, clean text, fingerprints, or the error)."""
-    from pipeline.ingest import load
-
-    return _guarded(lambda: load(abs_path, settings), rel_path, digest, meta, settings)
-
-
 def analyze_pieces_for_store(
     abs_path: str, rel_path: str, digest: str, meta: Meta | None, settings: Settings
 ) -> list[Record]:
-    """The batch's unit of work: one file → its Records, one per text it holds.
+    """The batch's unit of work: one file → its Records, one per text it holds (``work.review``).
 
     A collection page (…精选6篇, 篇1, 篇2) gives one Record per piece, stored as PATH#1, PATH#2 …, each
     analysed and fingerprinted on its own (the reviewers judge each piece, and copy detection compares
     pieces, not pages); any other file gives one Record at PATH. A file that cannot be read is one
     error Record at PATH; a piece whose analysis fails is an error Record at PATH#k and the other
-    pieces are kept. A top-level pure function, so a process pool and Dask workers run the same thing.
+    pieces are kept.
     """
     from pipeline.ingest import load_pieces
 
-    try:
-        docs = load_pieces(abs_path, settings)
-    except Exception as exc:  # a bad file is its error record, never the end of a batch
-        return [_failure(exc, rel_path, digest)]
-    if len(docs) == 1 and "collection" not in docs[0].meta:
-        return [_guarded(lambda: docs[0], rel_path, digest, meta, settings)]
-    return [
-        _guarded(lambda d=d: d, piece_path(rel_path, d.meta["collection"]["piece"]), digest, meta, settings)
-        for d in docs
-    ]
-
-
-def piece_path(rel_path: str, number: int) -> str:
-    """Where piece ``number`` of a collection page is stored: PATH#number."""
-    return f"{rel_path}#{number}"
-
-
-def base_path(stored_path: str) -> str:
-    """The file a stored path belongs to: PATH for PATH#k (a collection piece), else itself."""
-    base, sep, number = stored_path.rpartition("#")
-    return base if sep and number.isdigit() else stored_path
+    reviews = review(lambda: load_pieces(abs_path, settings), rel_path, settings, meta, fingerprints=True)
+    return [_to_record(r, digest, meta) for r in reviews]
 
 
 def analyze_bytes_for_store(raw: bytes, name: str, rel_path: str, settings: Settings, root: str) -> Record:
@@ -223,53 +195,33 @@ def analyze_bytes_for_store(raw: bytes, name: str, rel_path: str, settings: Sett
     from pipeline.ingest import load_bytes
 
     digest = hashlib.sha256(raw).hexdigest()
-    record = _guarded(lambda: load_bytes(raw, name, settings), rel_path, digest, None, settings)
-    return dataclasses.replace(record, root=root)
+    (reviewed,) = review(lambda: [load_bytes(raw, name, settings)], rel_path, settings, fingerprints=True)
+    return dataclasses.replace(_to_record(reviewed, digest, None), root=root)
 
 
-def _guarded(
-    read: Callable[[], Any], rel_path: str, digest: str, meta: Meta | None, settings: Settings
-) -> Record:
-    """Every per-file step (reading, analysis, fingerprints) inside one error boundary: a failure is
-    the file's error record, never the end of a batch."""
+def _to_record(reviewed: Reviewed, digest: str, meta: Meta | None) -> Record:
+    """What a review contributes to the store: the stored result, clean text, fingerprints, or the error."""
+    if reviewed.result is None or reviewed.doc is None or reviewed.fingerprints is None:
+        return Record(reviewed.path, digest, error_code=reviewed.code or "internal", error=reviewed.error)
+    doc, fps = reviewed.doc, reviewed.fingerprints
     try:
-        return _record(read(), rel_path, digest, meta, settings)
-    except Exception as exc:  # a bug in one file must not stop the batch
-        return _failure(exc, rel_path, digest)
-
-
-def _failure(exc: Exception, rel_path: str, digest: str) -> Record:
-    """The error record of a file (or piece): the reason ingestion gave, or the bug's type."""
-    from pipeline.errors import ShuzhiError
-
-    if isinstance(exc, ShuzhiError):
+        ingest = doc.to_clean_json()
+        ingest.pop("text")
+        ingest["encoding"] = doc.encoding
         return Record(
-            rel_path, digest, error_code=getattr(exc, "code", "error"), error=getattr(exc, "reason", str(exc))
+            path=reviewed.path,
+            content_hash=digest,
+            result=reviewed.result.to_json(stored=True),
+            clean_text=doc.text,
+            ingest=ingest,
+            meta=dataclasses.asdict(meta) if meta else None,
+            fp_params=dataclasses.asdict(fps.params),
+            fp_hashes=fps.hashes.tobytes(),
+            fp_positions=fps.positions.tobytes(),
         )
-    return Record(
-        rel_path, digest, error_code="internal", error=f"internal error ({type(exc).__name__}: {exc})"
-    )
-
-
-def _record(doc: Any, rel_path: str, digest: str, meta: Meta | None, settings: Settings) -> Record:
-    from pipeline.report import analyze_document
-
-    result = analyze_document(doc, settings, meta).with_path(rel_path)
-    _, fps = prepare(Item(rel_path, doc.text, result.unit, result.year), settings)
-    ingest = doc.to_clean_json()
-    ingest.pop("text")
-    ingest["encoding"] = doc.encoding
-    return Record(
-        path=rel_path,
-        content_hash=digest,
-        result=result.to_json(stored=True),
-        clean_text=doc.text,
-        ingest=ingest,
-        meta=dataclasses.asdict(meta) if meta else None,
-        fp_params=dataclasses.asdict(fps.params),
-        fp_hashes=fps.hashes.tobytes(),
-        fp_positions=fps.positions.tobytes(),
-    )
+    except Exception as exc:  # still inside the file's error boundary
+        bad = failed(reviewed.path, exc)
+        return Record(reviewed.path, digest, error_code=bad.code, error=bad.error)
 
 
 def _call(job: tuple[str, str, str, Meta | None, Settings]) -> list[Record]:
@@ -593,7 +545,6 @@ def _error_record(job: tuple, reason: str) -> Record:
 
 __all__ = [
     "Summary",
-    "analyze_for_store",
     "analyze_pieces_for_store",
     "discover",
     "run_batch",

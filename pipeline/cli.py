@@ -158,16 +158,15 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     for path, reason in rejected:
         _fail(f"{path}: {reason}")
         status = EXIT_FAILED
-    for outcome in map_paths(files, settings, workers=workers, split=True):
-        if outcome.result is None:
-            _fail(f"{outcome.path}: {outcome.error}")
-            status = EXIT_FAILED
-            continue
-        for result in (outcome.result, *outcome.more):  # a collection page: one result per piece
-            if args.json:
-                print(_dump(result.to_json()), flush=True)
+    for reviews in map_paths(files, settings, workers=workers):
+        for reviewed in reviews:  # a collection page: one review per piece
+            if reviewed.result is None:
+                _fail(f"{reviewed.path}: {reviewed.error}")
+                status = EXIT_FAILED
+            elif args.json:
+                print(_dump(reviewed.result.to_json()), flush=True)
             else:
-                rows.append(_summary_row(result))
+                rows.append(_summary_row(reviewed.result))
     if not args.json and rows:
         print(_table(rows, ["file", "genre", "score", "我", "集体", "成绩占比", "缺少", "flags"]))
     return status

@@ -1,9 +1,9 @@
 """The per-document unit of work and a pool to map it: the same function runs in-process, in a local
 process pool and on Dask workers.
 
-``analyze_path`` is a top-level pure function of (path, settings) → Outcome, so it pickles; heavy
-resources (spaCy, jieba, lexicons, the sentence model) load once per worker process, on first use.
-A bad file becomes an Outcome with its error; it never stops the others.
+``review`` is a top-level pure function of (read, path, settings, meta) → one Reviewed per text, so
+it pickles; heavy resources (jieba, lexicons, the models) load once per worker process, on first use.
+A bad file becomes a Reviewed with its error; it never stops the others.
 """
 
 from __future__ import annotations
@@ -20,54 +20,101 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ShuzhiError
 from pipeline.settings import Settings
+from pipeline.similarity import Item, prepare
 
 if TYPE_CHECKING:
+    from pipeline.document import Document
+    from pipeline.metadata import Meta
     from pipeline.record import ReportResult
+    from pipeline.similarity.fingerprint import Fingerprints
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """A file's analysis, or the reason it failed."""
+class Reviewed:
+    """One text's review, or the reason it failed: what the unit of work gives for each text a file
+    holds (one, or one per piece of a collection page)."""
 
-    path: str
+    path: str  # as shown and stored: PATH, or PATH#k for piece k of a collection page
     result: ReportResult | None = None
+    doc: Document | None = None  # the clean text and what ingestion recorded
+    fingerprints: Fingerprints | None = None  # when asked for (batch stores them)
     error: str | None = None
     code: str | None = None
-    text: str | None = None  # the clean text, when asked for (batch stores it)
-    more: tuple[ReportResult, ...] = ()  # pieces 2… of a collection page, when asked to split
 
 
-def analyze_path(
-    path: str, settings: Settings, meta: Any = None, keep_text: bool = False, split: bool = False
-) -> Outcome:
-    """``split``: a collection page's pieces are analysed one by one (PATH#1 is the result, the rest
-    ride in ``more``)."""
-    from pipeline.ingest import load, load_pieces
+def piece_path(path: str, number: int) -> str:
+    """Where piece ``number`` of a collection page is shown and stored: PATH#number."""
+    return f"{path}#{number}"
+
+
+def base_path(stored_path: str) -> str:
+    """The file a stored path belongs to: PATH for PATH#k (a collection piece), else itself."""
+    base, sep, number = stored_path.rpartition("#")
+    return base if sep and number.isdigit() else stored_path
+
+
+def review(
+    read: Callable[[], list[Document]],
+    path: str,
+    settings: Settings,
+    meta: Meta | None = None,
+    fingerprints: bool = False,
+) -> list[Reviewed]:
+    """The one unit of work: read a file's texts, analyse each, and fingerprint it when asked.
+
+    ``read`` gives the file's Documents (``load_pieces`` for a path, ``load_bytes`` for an upload);
+    ``path`` is the name shown and stored. Every step runs inside one error boundary: a file that
+    cannot be read is one failed Reviewed at PATH, a piece whose analysis fails is a failed Reviewed
+    at PATH#k and the other pieces are kept; nothing raises. A top-level pure function, so the CLI,
+    batch, a process pool, Dask workers and the upload page all run the same thing.
+    """
+    try:
+        docs = read()
+    except Exception as exc:  # a bad file is its failed review, never the end of a batch
+        return [failed(path, exc)]
+    if len(docs) == 1 and "collection" not in docs[0].meta:
+        return [_review_one(docs[0], path, settings, meta, fingerprints)]
+    return [
+        _review_one(d, piece_path(path, d.meta["collection"]["piece"]), settings, meta, fingerprints)
+        for d in docs
+    ]
+
+
+def review_path(
+    path: str, settings: Settings, meta: Meta | None = None, fingerprints: bool = False
+) -> list[Reviewed]:
+    """``review`` of a file on disk, shown under the path as given."""
+    from pipeline.ingest import load_pieces
+
+    return review(lambda: load_pieces(path, settings), str(path), settings, meta, fingerprints)
+
+
+def _review_one(
+    doc: Document, path: str, settings: Settings, meta: Meta | None, fingerprints: bool
+) -> Reviewed:
     from pipeline.report import analyze_document
 
     try:
-        if split:
-            docs = load_pieces(path, settings)
-            if len(docs) > 1:
-                results = [analyze_document(d, settings, meta) for d in docs]
-                return Outcome(docs[0].path, result=results[0], more=tuple(results[1:]))
-            doc = docs[0]
-        else:
-            doc = load(path, settings)
-        result = analyze_document(doc, settings, meta)
-    except ShuzhiError as exc:
-        return Outcome(path, error=getattr(exc, "reason", str(exc)), code=getattr(exc, "code", "error"))
-    except Exception as exc:  # a bug must not stop a batch: record it with its type
-        return Outcome(path, error=f"internal error ({type(exc).__name__}: {exc})", code="internal")
-    return Outcome(path, result=result, text=doc.text if keep_text else None)
+        result = analyze_document(doc, settings, meta).with_path(path)
+        fps = prepare(Item(path, doc.text, result.unit, result.year), settings)[1] if fingerprints else None
+    except Exception as exc:  # a bug in one text must not stop the others
+        return failed(path, exc)
+    return Reviewed(path, result=result, doc=doc, fingerprints=fps)
+
+
+def failed(path: str, exc: BaseException) -> Reviewed:
+    """The failed review of a file (or piece): the reason ingestion gave, or the bug's type."""
+    if isinstance(exc, ShuzhiError):
+        return Reviewed(path, error=getattr(exc, "reason", str(exc)), code=getattr(exc, "code", "error"))
+    return Reviewed(path, error=f"internal error ({type(exc).__name__}: {exc})", code="internal")
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _call(args: tuple[str, Settings, Any, bool, bool]) -> Outcome:
-    return analyze_path(*args)
+def _call(args: tuple[str, Settings, Any]) -> list[Reviewed]:
+    return review_path(*args)
 
 
 def quiet_worker() -> None:
@@ -86,16 +133,11 @@ def pool_map(
 
 
 def map_paths(
-    paths: Iterable[str],
-    settings: Settings,
-    workers: int = 1,
-    metas: dict[str, Any] | None = None,
-    keep_text: bool = False,
-    split: bool = False,
-) -> Iterator[Outcome]:
-    """Outcomes in input order; ``workers`` > 1 uses a local process pool."""
+    paths: Iterable[str], settings: Settings, workers: int = 1, metas: dict[str, Any] | None = None
+) -> Iterator[list[Reviewed]]:
+    """Each file's reviews, files in input order; ``workers`` > 1 uses a local process pool."""
     metas = metas or {}
-    yield from pool_map(_call, ((p, settings, metas.get(p), keep_text, split) for p in paths), workers)
+    yield from pool_map(_call, ((p, settings, metas.get(p)) for p in paths), workers)
 
 
 @dataclass(frozen=True)

@@ -348,16 +348,16 @@ def test_bad_manifest_is_one_line(
 def test_a_fingerprint_failure_is_that_files_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Fingerprints are inside the per-file error boundary: one file whose fingerprinting fails is an
     error record; the others are stored."""
-    import pipeline.batch as batch
+    import pipeline.work as work
 
-    real = batch.prepare
+    real = work.prepare
 
     def prepare(item, settings):
         if "water" in item.key:
             raise MemoryError("fingerprint buffer")
         return real(item, settings)
 
-    monkeypatch.setattr(batch, "prepare", prepare)
+    monkeypatch.setattr(work, "prepare", prepare)
     root = tmp_path / "corpus"
     root.mkdir()
     for name in ("2024_district_agri_bureau_copy_a.txt", "2024_district_water_bureau_copy_b.txt"):
